@@ -1,0 +1,20 @@
+#pragma once
+// Everything the command line decides about a machine, as plain data.
+#include <cstdint>
+#include <string>
+
+namespace tern {
+
+struct MachineConfig {
+    static constexpr uint64_t kRamBase = 0x8000'0000;
+
+    uint64_t ram_size = 128ull << 20; // -m
+    unsigned harts = 1;               // -smp
+    std::string bios;                 // -bios FILE, or "none"
+    std::string kernel;               // -kernel FILE (ELF or raw binary)
+    std::string initrd;               // -initrd FILE
+    std::string append;               // -append "ARGS"
+    uint64_t max_instructions = 0;    // stop after this many instructions (0: no limit)
+};
+
+} // namespace tern

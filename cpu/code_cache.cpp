@@ -1,0 +1,85 @@
+#include "cpu/code_cache.hpp"
+
+#include <cstring>
+
+namespace tern {
+
+namespace {
+// Instructions after which the block must end: they transfer control, or they
+// may change how the following instructions are fetched, translated or interrupted.
+bool ends_block(Op op) {
+    switch (op) {
+    case Op::jal: case Op::jalr: case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu:
+    case Op::bgeu: case Op::ecall: case Op::ebreak: case Op::mret: case Op::sret: case Op::wfi:
+    case Op::sfence_vma: case Op::fence_i: case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi:
+    case Op::csrrsi: case Op::csrrci: case Op::illegal:
+        return true;
+    default: return false;
+    }
+}
+} // namespace
+
+CodeCache::CodeCache(Bus& bus) : bus_(bus) {
+    bus_.add_store_observer([this](uint64_t paddr, unsigned size, uint8_t flags) {
+        if (!(flags & kPageHasCode)) return;
+        invalidate_page(paddr);
+        if (((paddr + size - 1) ^ paddr) >> 12) invalidate_page(paddr + size - 1);
+    });
+}
+
+Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
+    auto block = std::make_unique<Block>();
+    block->paddr = paddr;
+    const uint64_t page = paddr & ~0xfffull;
+    uint64_t offset = paddr - page;
+    while (block->insns.size() < kMaxBlockInsns && offset + 2 <= 4096) {
+        uint16_t low;
+        std::memcpy(&low, page_host + offset, 2);
+        uint32_t raw = low;
+        if (instruction_length(low) == 4) {
+            if (offset + 4 > 4096) break; // straddles the page: executed uncached
+            uint16_t high;
+            std::memcpy(&high, page_host + offset + 2, 2);
+            raw |= static_cast<uint32_t>(high) << 16;
+        }
+        DecodedInsn insn = decode(raw);
+        block->insns.push_back({exec_fn(insn.op), insn});
+        offset += insn.len;
+        if (ends_block(insn.op)) break;
+    }
+    if (block->insns.empty()) return nullptr;
+    bus_.set_page_flag(page, kPageHasCode);
+    blocks_by_page_[page].push_back(paddr);
+    Block* result = block.get();
+    blocks_[paddr] = std::move(block);
+    return result;
+}
+
+void CodeCache::invalidate_page(uint64_t paddr) {
+    const uint64_t page = paddr & ~0xfffull;
+    auto it = blocks_by_page_.find(page);
+    if (it == blocks_by_page_.end()) return;
+    for (uint64_t start : it->second) {
+        auto b = blocks_.find(start);
+        if (b == blocks_.end()) continue;
+        fast_[fast_index(start)] = nullptr;
+        retired_.push_back(std::move(b->second));
+        blocks_.erase(b);
+    }
+    blocks_by_page_.erase(it);
+    bus_.clear_page_flag(page, kPageHasCode);
+    ++generation_;
+}
+
+void CodeCache::flush_all() {
+    for (auto& [start, block] : blocks_) {
+        bus_.clear_page_flag(start, kPageHasCode);
+        retired_.push_back(std::move(block));
+    }
+    blocks_.clear();
+    blocks_by_page_.clear();
+    fast_.fill(nullptr);
+    ++generation_;
+}
+
+} // namespace tern

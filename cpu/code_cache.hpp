@@ -1,0 +1,65 @@
+#pragma once
+// Decoded basic blocks keyed by the physical address of their first
+// instruction. A block never crosses a 4 KiB page, so invalidating a page
+// (a store to it, or fence.i) drops exactly the blocks that could be stale.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "core/bus.hpp"
+#include "cpu/decoder.hpp"
+#include "cpu/exec.hpp"
+
+namespace tern {
+
+struct BlockInsn {
+    ExecFn fn;
+    DecodedInsn insn;
+};
+
+struct Block {
+    uint64_t paddr = 0;
+    std::vector<BlockInsn> insns;
+};
+
+class CodeCache {
+  public:
+    explicit CodeCache(Bus& bus);
+
+    Block* lookup(uint64_t paddr) {
+        Block* b = fast_[fast_index(paddr)];
+        if (b && b->paddr == paddr) [[likely]] return b;
+        auto it = blocks_.find(paddr);
+        if (it == blocks_.end()) return nullptr;
+        fast_[fast_index(paddr)] = it->second.get();
+        return it->second.get();
+    }
+    // Decodes a block starting at paddr from the host bytes of its RAM page.
+    Block* translate(uint64_t paddr, const uint8_t* page_host);
+
+    void invalidate_page(uint64_t paddr);
+    void flush_all();
+    // Frees invalidated blocks; call only where no block is being executed.
+    void release_retired() { retired_.clear(); }
+
+    // Bumped on every invalidation, so an executing block can notice that it
+    // (or a later part of its page) may have been rewritten.
+    uint64_t generation() const { return generation_; }
+
+    static constexpr size_t kMaxBlockInsns = 64;
+
+  private:
+    static size_t fast_index(uint64_t paddr) { return (paddr >> 1) % kFastEntries; }
+    static constexpr size_t kFastEntries = 4096;
+
+    Bus& bus_;
+    std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
+    std::unordered_map<uint64_t, std::vector<uint64_t>> blocks_by_page_;
+    std::vector<std::unique_ptr<Block>> retired_;
+    std::array<Block*, kFastEntries> fast_{};
+    uint64_t generation_ = 0;
+};
+
+} // namespace tern

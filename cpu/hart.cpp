@@ -1,0 +1,97 @@
+#include "cpu/hart.hpp"
+
+#include "cpu/decoder.hpp"
+#include "cpu/mmu.hpp"
+#include "cpu/trap.hpp"
+
+namespace tern {
+
+Hart::Hart(uint64_t hartid, Bus& bus_, CodeCache& code_cache_, MachineClock& clock_)
+    : bus(bus_), code_cache(code_cache_), clock(clock_) {
+    state.csr.mhartid = hartid;
+}
+
+void Hart::illegal_instruction(uint32_t raw) { take_exception(*this, Exception::IllegalInstruction, raw); }
+
+namespace {
+Exception access_fault(AccessType type) {
+    switch (type) {
+    case AccessType::Fetch: return Exception::InstructionAccessFault;
+    case AccessType::Load: return Exception::LoadAccessFault;
+    case AccessType::Store: break;
+    }
+    return Exception::StoreAccessFault;
+}
+} // namespace
+
+bool Hart::access_slow(uint64_t vaddr, unsigned size, AccessType type, uint64_t& value) {
+    if (fits_in_page(vaddr, size)) {
+        Translation t = translate(*this, vaddr, size, type);
+        if (!t.ok) {
+            take_exception(*this, t.fault, vaddr);
+            return false;
+        }
+        bool ok = type == AccessType::Store ? bus.write(t.paddr, size, value) : bus.read(t.paddr, size, value);
+        if (!ok) take_exception(*this, access_fault(type), vaddr);
+        return ok;
+    }
+    // A misaligned access that crosses a page: translate both pages before
+    // touching either, so a fault leaves memory unchanged; then go byte by byte.
+    const unsigned first = static_cast<unsigned>(Tlb::kPageSize - (vaddr & (Tlb::kPageSize - 1)));
+    Translation lo = translate(*this, vaddr, first, type);
+    if (!lo.ok) {
+        take_exception(*this, lo.fault, vaddr);
+        return false;
+    }
+    Translation hi = translate(*this, vaddr + first, size - first, type);
+    if (!hi.ok) {
+        take_exception(*this, hi.fault, vaddr + first);
+        return false;
+    }
+    uint64_t result = 0;
+    for (unsigned i = 0; i < size; ++i) {
+        uint64_t paddr = i < first ? lo.paddr + i : hi.paddr + (i - first);
+        uint64_t byte = (value >> (8 * i)) & 0xff;
+        bool ok = type == AccessType::Store ? bus.write(paddr, 1, byte) : bus.read(paddr, 1, byte);
+        if (!ok) {
+            take_exception(*this, access_fault(type), vaddr);
+            return false;
+        }
+        result |= byte << (8 * i);
+    }
+    if (type != AccessType::Store) value = result;
+    return true;
+}
+
+uint8_t* Hart::atomic_pointer(uint64_t vaddr, unsigned size, AccessType type) {
+    if (vaddr & (size - 1)) {
+        take_exception(*this,
+                       type == AccessType::Load ? Exception::LoadAddressMisaligned
+                                                : Exception::StoreAddressMisaligned,
+                       vaddr);
+        return nullptr;
+    }
+    Translation t = translate(*this, vaddr, size, type);
+    if (!t.ok) {
+        take_exception(*this, t.fault, vaddr);
+        return nullptr;
+    }
+    uint8_t* host = bus.ram_pointer(t.paddr);
+    if (!host) take_exception(*this, access_fault(type), vaddr);
+    return host;
+}
+
+bool Hart::fetch(uint64_t vaddr, uint32_t& raw) {
+    uint64_t low, high = 0;
+    if (vaddr & 1) {
+        take_exception(*this, Exception::InstructionAddressMisaligned, vaddr);
+        return false;
+    }
+    if (!access_slow(vaddr, 2, AccessType::Fetch, low)) return false;
+    if (instruction_length(static_cast<uint32_t>(low)) == 4 && !access_slow(vaddr + 2, 2, AccessType::Fetch, high))
+        return false;
+    raw = static_cast<uint32_t>(low | high << 16);
+    return true;
+}
+
+} // namespace tern

@@ -1,0 +1,82 @@
+#pragma once
+// One hart: its architectural state plus the per-hart machinery (TLB) and the
+// load/store/fetch paths that instruction semantics use. Memory accesses
+// return false after having taken the trap, so semantics simply `return`.
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "core/bus.hpp"
+#include "core/clock.hpp"
+#include "cpu/hart_state.hpp"
+#include "cpu/tlb.hpp"
+
+namespace tern {
+
+class CodeCache;
+
+class Hart {
+  public:
+    Hart(uint64_t hartid, Bus& bus, CodeCache& code_cache, MachineClock& clock);
+
+    HartState state;
+    Tlb tlb;
+    Bus& bus;
+    CodeCache& code_cache;
+    MachineClock& clock;
+
+    // Set to pc + length before each instruction; jumps, branches and traps change it.
+    uint64_t next_pc = 0;
+    // Set by take_exception/take_pending_interrupt; stops the current block.
+    bool trapped = false;
+
+    template <class T> bool load(uint64_t vaddr, T& out) {
+        static_assert(std::is_unsigned_v<T>);
+        const TlbEntry& e = tlb.load[Tlb::index(vaddr)];
+        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host && fits_in_page(vaddr, sizeof(T))) [[likely]] {
+            std::memcpy(&out, e.host + (vaddr & (Tlb::kPageSize - 1)), sizeof(T));
+            return true;
+        }
+        uint64_t value;
+        if (!access_slow(vaddr, sizeof(T), AccessType::Load, value)) return false;
+        out = static_cast<T>(value);
+        return true;
+    }
+
+    template <class T> bool store(uint64_t vaddr, T value) {
+        static_assert(std::is_unsigned_v<T>);
+        const TlbEntry& e = tlb.store[Tlb::index(vaddr)];
+        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host && fits_in_page(vaddr, sizeof(T))) [[likely]] {
+            std::memcpy(e.host + (vaddr & (Tlb::kPageSize - 1)), &value, sizeof(T));
+            return true;
+        }
+        uint64_t v = value;
+        return access_slow(vaddr, sizeof(T), AccessType::Store, v);
+    }
+
+    // Translates an aligned address for an atomic read-modify-write of `size`
+    // bytes and returns its host pointer, or nullptr after taking the trap
+    // (misaligned, page/access fault, or not RAM: AMOs need main memory here).
+    uint8_t* atomic_pointer(uint64_t vaddr, unsigned size, AccessType type);
+
+    // Fetches the (up to) 32 instruction bits at vaddr; false after a fetch trap.
+    bool fetch(uint64_t vaddr, uint32_t& raw);
+
+    void illegal_instruction(uint32_t raw);
+
+    // Writes x[rd], keeping x0 zero.
+    void set_x(unsigned rd, uint64_t value) {
+        state.x[rd] = value;
+        state.x[0] = 0;
+    }
+
+  private:
+    static bool fits_in_page(uint64_t vaddr, unsigned size) {
+        return (vaddr & (Tlb::kPageSize - 1)) + size <= Tlb::kPageSize;
+    }
+    // Any access the fast path declined: TLB misses, MMIO, page-crossing and
+    // misaligned accesses (emulated byte by byte), flagged pages.
+    bool access_slow(uint64_t vaddr, unsigned size, AccessType type, uint64_t& value);
+};
+
+} // namespace tern

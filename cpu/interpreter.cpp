@@ -1,0 +1,108 @@
+#include "cpu/interpreter.hpp"
+
+#include "cpu/code_cache.hpp"
+#include "cpu/exec.hpp"
+#include "cpu/hart.hpp"
+#include "cpu/mmu.hpp"
+#include "cpu/trap.hpp"
+
+namespace tern {
+
+namespace {
+
+// Runs one instruction's semantics; returns true if it retired (did not trap).
+inline bool execute(Hart& hart, ExecFn fn, const DecodedInsn& insn) {
+    hart.next_pc = hart.state.pc + insn.len;
+    fn(hart, insn);
+    if (hart.trapped) [[unlikely]] {
+        hart.trapped = false;
+        hart.state.pc = hart.next_pc;
+        return false;
+    }
+    hart.state.pc = hart.next_pc;
+    CsrState& csr = hart.state.csr;
+    if (!(csr.mcountinhibit & 4)) ++csr.minstret;
+    if (!(csr.mcountinhibit & 1)) ++csr.mcycle;
+    return true;
+}
+
+// Takes a pending interrupt at an instruction boundary; true if one was taken.
+inline bool service_interrupts(Hart& hart) {
+    if (!(hart.state.csr.mip & hart.state.csr.mie)) return false;
+    hart.state.wfi = false; // a pending enabled interrupt ends WFI even when globally masked
+    if (!take_pending_interrupt(hart)) return false;
+    hart.trapped = false;
+    hart.state.pc = hart.next_pc;
+    hart.state.wfi = false;
+    return true;
+}
+
+// Host pointer to the RAM page holding the instruction at pc, via the fetch
+// TLB; nullptr with the trap taken, or when the page is not cacheable RAM.
+const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulted) {
+    faulted = false;
+    const TlbEntry& e = hart.tlb.fetch[Tlb::index(pc)];
+    if (e.tag == (pc >> Tlb::kPageBits) && e.host) [[likely]] {
+        paddr = e.paddr_page | (pc & (Tlb::kPageSize - 1));
+        return e.host;
+    }
+    Translation t = translate(hart, pc, 2, AccessType::Fetch);
+    if (!t.ok) {
+        take_exception(hart, t.fault, pc);
+        hart.trapped = false;
+        hart.state.pc = hart.next_pc;
+        faulted = true;
+        return nullptr;
+    }
+    paddr = t.paddr;
+    const TlbEntry& refilled = hart.tlb.fetch[Tlb::index(pc)];
+    return refilled.tag == (pc >> Tlb::kPageBits) ? refilled.host : nullptr;
+}
+
+} // namespace
+
+uint64_t interpret_one(Hart& hart) {
+    if (service_interrupts(hart)) return 0;
+    if (hart.state.wfi) return 0;
+    uint32_t raw;
+    hart.next_pc = hart.state.pc;
+    if (!hart.fetch(hart.state.pc, raw)) {
+        hart.trapped = false;
+        hart.state.pc = hart.next_pc;
+        return 0;
+    }
+    DecodedInsn insn = decode(raw);
+    return execute(hart, exec_fn(insn.op), insn) ? 1 : 0;
+}
+
+uint64_t interpret(Hart& hart, uint64_t budget) {
+    CodeCache& cache = hart.code_cache;
+    uint64_t retired = 0;
+    while (retired < budget) {
+        cache.release_retired();
+        service_interrupts(hart);
+        if (hart.state.wfi) break;
+
+        const uint64_t pc = hart.state.pc;
+        uint64_t paddr;
+        bool faulted;
+        const uint8_t* page = fetch_page(hart, pc, paddr, faulted);
+        if (faulted) continue;
+        Block* block = page ? cache.lookup(paddr) : nullptr;
+        if (!block && page) block = cache.translate(paddr, page);
+        if (!block) { // not RAM, or an instruction straddling two pages
+            retired += interpret_one(hart);
+            continue;
+        }
+        const uint64_t generation = cache.generation();
+        for (const BlockInsn& bi : block->insns) {
+            const uint64_t expected = hart.state.pc + bi.insn.len;
+            if (!execute(hart, bi.fn, bi.insn)) break;
+            ++retired;
+            if (hart.state.pc != expected || cache.generation() != generation) break;
+        }
+    }
+    return retired;
+}
+
+} // namespace tern
