@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <thread>
 
+#include "cpu/csr_bits.hpp"
 #include "cpu/interpreter.hpp"
 
 namespace tern {
 
 namespace {
-constexpr uint64_t kMip_SSIP = 1u << 1, kMip_MSIP = 1u << 3, kMip_STIP = 1u << 5, kMip_MTIP = 1u << 7;
-constexpr uint64_t kMenvcfg_STCE = 1ull << 63;
+using namespace csr_bits;
 // Instructions a hart runs before the machine looks at timers and exits again.
 constexpr uint64_t kSliceInstructions = 20'000;
 } // namespace
@@ -27,13 +27,12 @@ Machine::Machine(const MachineConfig& cfg)
 void Machine::update_interrupt_lines(Hart& hart) {
     CsrState& csr = hart.state.csr;
     const unsigned id = static_cast<unsigned>(csr.mhartid);
-    uint64_t mip = csr.mip & ~(kMip_MSIP | kMip_MTIP);
-    if (clint.software_pending(id)) mip |= kMip_MSIP;
-    if (clint.timer_pending(id)) mip |= kMip_MTIP;
+    uint64_t mip = csr.mip & ~(kMSIP | kMTIP);
+    if (clint.software_pending(id)) mip |= kMSIP;
+    if (clint.timer_pending(id)) mip |= kMTIP;
     // With Sstc enabled, STIP is driven by stimecmp alone (Sstc spec 3.1).
-    if (csr.menvcfg & kMenvcfg_STCE) mip = (mip & ~kMip_STIP) | (clock.mtime() >= csr.stimecmp ? kMip_STIP : 0);
+    if (csr.menvcfg & kSTCE) mip = (mip & ~kSTIP) | (clock.mtime() >= csr.stimecmp ? kSTIP : 0);
     csr.mip = mip;
-    (void)kMip_SSIP;
 }
 
 void Machine::sleep_until_interrupt() {
@@ -42,7 +41,7 @@ void Machine::sleep_until_interrupt() {
     uint64_t deadline = ~0ull;
     for (auto& hart : harts) {
         deadline = std::min(deadline, clint.mtimecmp(static_cast<unsigned>(hart->state.csr.mhartid)));
-        if (hart->state.csr.menvcfg & kMenvcfg_STCE) deadline = std::min(deadline, hart->state.csr.stimecmp);
+        if (hart->state.csr.menvcfg & kSTCE) deadline = std::min(deadline, hart->state.csr.stimecmp);
     }
     const uint64_t now = clock.mtime();
     const uint64_t ticks = deadline > now ? std::min<uint64_t>(deadline - now, MachineClock::kFrequencyHz / 1000) : 0;
