@@ -4,22 +4,16 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/device.hpp"
 #include "core/ram.hpp"
 
 namespace tern {
-
-// A memory-mapped device region. Offsets are relative to the region's base.
-class MmioDevice {
-  public:
-    virtual ~MmioDevice() = default;
-    virtual std::string_view name() const = 0;
-    // Return false for an access the device does not accept (an access fault).
-    virtual bool read(uint64_t offset, unsigned size, uint64_t& value) = 0;
-    virtual bool write(uint64_t offset, unsigned size, uint64_t value) = 0;
-};
 
 // Per-page flags that force stores off the TLB fast path.
 enum PageFlag : uint8_t {
@@ -32,15 +26,20 @@ class Bus {
     explicit Bus(Ram& ram);
 
     Ram& ram() { return ram_; }
-    void map(uint64_t base, uint64_t size, MmioDevice& device);
+    // Gives the bus and every device mapped later the machine's log and clock.
+    void attach(const DeviceContext& context) { context_ = context; }
+    void map(uint64_t base, uint64_t size, Device& device);
+    std::span<Device* const> devices() const { return devices_; }
 
     // Host pointer to a RAM byte, or nullptr when paddr is not RAM.
     uint8_t* ram_pointer(uint64_t paddr) { return ram_.contains(paddr) ? ram_.host(paddr) : nullptr; }
 
     // Slow-path accesses of 1, 2, 4 or 8 bytes that do not cross a page.
-    // False means nothing answers there: the hart raises an access fault.
-    bool read(uint64_t paddr, unsigned size, uint64_t& value);
-    bool write(uint64_t paddr, unsigned size, uint64_t value);
+    // False means nothing is mapped there: the hart raises an access fault.
+    // A device access that fits none of its registers reads 0, is otherwise
+    // ignored, and is logged as a guest error; it is not an access fault.
+    bool read(uint64_t paddr, unsigned size, uint64_t& value, AccessOrigin origin = {});
+    bool write(uint64_t paddr, unsigned size, uint64_t value, AccessOrigin origin = {});
 
     // Tells the store observers about a store that bypassed write() (AMOs).
     void notify_store(uint64_t paddr, unsigned size) {
@@ -63,13 +62,21 @@ class Bus {
   private:
     struct Region {
         uint64_t base, size;
-        MmioDevice* device;
+        Device* device;
     };
-    const Region* find(uint64_t paddr, unsigned size) const;
+    const Region* find(uint64_t paddr) const;
+    // Checks an access against the device's register map; nullopt (after
+    // logging why) when it fits no register in the way the map allows.
+    std::optional<RegisterAccess> check(const Region& region, uint64_t paddr, unsigned size, bool is_write,
+                                        uint64_t value, AccessOrigin origin) const;
+    void log(LogClass cls, const Device* device, uint64_t paddr, uint64_t value, AccessOrigin origin,
+             std::string message) const;
 
     Ram& ram_;
     std::vector<uint8_t> page_flags_;
     std::vector<Region> regions_;
+    std::vector<Device*> devices_;
+    DeviceContext context_;
     std::vector<StoreObserver> store_observers_;
 };
 

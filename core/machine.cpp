@@ -16,6 +16,7 @@ constexpr uint64_t kSliceInstructions = 20'000;
 
 Machine::Machine(const MachineConfig& cfg)
     : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), code_cache(bus), clint(clock, cfg.harts) {
+    bus.attach({&guest_errors, &clock});
     bus.map(Clint::kBase, Clint::kSize, clint);
     for (unsigned i = 0; i < cfg.harts; ++i) harts.push_back(std::make_unique<Hart>(i, bus, code_cache, clock));
     // A page that starts holding code must leave every TLB's store fast path.

@@ -8,6 +8,7 @@
 
 #include "core/bus.hpp"
 #include "core/clock.hpp"
+#include "core/guest_error_log.hpp"
 #include "core/machine_config.hpp"
 #include "core/ram.hpp"
 #include "cpu/code_cache.hpp"
@@ -34,6 +35,7 @@ class Machine {
 
     const MachineConfig config;
     MachineClock clock;
+    GuestErrorLog guest_errors;
     Ram ram;
     Bus bus;
     CodeCache code_cache;

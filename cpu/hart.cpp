@@ -31,7 +31,8 @@ bool Hart::access_slow(uint64_t vaddr, unsigned size, AccessType type, uint64_t&
             take_exception(*this, t.fault, vaddr);
             return false;
         }
-        bool ok = type == AccessType::Store ? bus.write(t.paddr, size, value) : bus.read(t.paddr, size, value);
+        bool ok = type == AccessType::Store ? bus.write(t.paddr, size, value, origin())
+                                            : bus.read(t.paddr, size, value, origin());
         if (!ok) take_exception(*this, access_fault(type), vaddr);
         return ok;
     }
@@ -52,7 +53,7 @@ bool Hart::access_slow(uint64_t vaddr, unsigned size, AccessType type, uint64_t&
     for (unsigned i = 0; i < size; ++i) {
         uint64_t paddr = i < first ? lo.paddr + i : hi.paddr + (i - first);
         uint64_t byte = (value >> (8 * i)) & 0xff;
-        bool ok = type == AccessType::Store ? bus.write(paddr, 1, byte) : bus.read(paddr, 1, byte);
+        bool ok = type == AccessType::Store ? bus.write(paddr, 1, byte, origin()) : bus.read(paddr, 1, byte, origin());
         if (!ok) {
             take_exception(*this, access_fault(type), vaddr);
             return false;

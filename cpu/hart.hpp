@@ -70,6 +70,9 @@ class Hart {
         state.x[0] = 0;
     }
 
+    // Identifies this hart and instruction in guest-error entries.
+    AccessOrigin origin() const { return {static_cast<int32_t>(state.csr.mhartid), state.pc}; }
+
   private:
     static bool fits_in_page(uint64_t vaddr, unsigned size) {
         return (vaddr & (Tlb::kPageSize - 1)) + size <= Tlb::kPageSize;
