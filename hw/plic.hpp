@@ -1,0 +1,56 @@
+#pragma once
+// SiFive platform-level interrupt controller (RISC-V PLIC spec 1.0.0), laid
+// out as on QEMU's virt: two contexts per hart, M-mode (2h) and S-mode (2h+1).
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "core/device.hpp"
+#include "hw/irq.hpp"
+
+namespace tern {
+
+class Plic final : public Device, public InterruptController {
+  public:
+    static constexpr uint64_t kBase = 0x0c00'0000;
+    static constexpr uint64_t kSize = 0x60'0000;
+    static constexpr uint32_t kSources = 96; // riscv,ndev: sources 1..96; 0 means "none"
+    static constexpr uint32_t kWords = (kSources + 1 + 31) / 32;
+
+    explicit Plic(unsigned harts);
+
+    std::string_view name() const override { return "plic"; }
+    std::span<const RegisterDecl> registers() const override { return registers_; }
+    uint64_t read(const RegisterAccess& access) override;
+    void write(const RegisterAccess& access, uint64_t value) override;
+
+    void set_level(uint32_t source, bool level) override;
+
+    // The external-interrupt line of a context: an enabled pending source above its threshold.
+    bool context_pending(unsigned context) const;
+    unsigned contexts() const { return static_cast<unsigned>(contexts_.size()); }
+
+  private:
+    enum Reg { kPriority, kPending, kEnable, kThreshold, kClaim };
+    struct Context {
+        std::array<uint32_t, kWords> enable{};
+        uint32_t threshold = 0;
+    };
+    static bool bit(const std::array<uint32_t, kWords>& words, uint32_t source) {
+        return (words[source / 32] >> (source % 32)) & 1;
+    }
+    static void set_bit(std::array<uint32_t, kWords>& words, uint32_t source, bool value) {
+        words[source / 32] = (words[source / 32] & ~(1u << (source % 32))) | (uint32_t{value} << (source % 32));
+    }
+    uint32_t claim(unsigned context);
+    void complete(unsigned context, uint32_t source, const RegisterAccess& access);
+
+    std::vector<RegisterDecl> registers_;
+    std::array<uint32_t, kSources + 1> priority_{};
+    std::array<uint32_t, kWords> pending_{};
+    std::array<uint32_t, kWords> level_{};     // current input levels
+    std::array<uint32_t, kWords> in_flight_{}; // claimed, not yet completed
+    std::vector<Context> contexts_;
+};
+
+} // namespace tern
