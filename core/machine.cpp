@@ -1,8 +1,10 @@
 #include "core/machine.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 
+#include "core/console.hpp"
 #include "cpu/csr_bits.hpp"
 #include "cpu/interpreter.hpp"
 
@@ -10,14 +12,26 @@ namespace tern {
 
 namespace {
 using namespace csr_bits;
-// Instructions a hart runs before the machine looks at timers and exits again.
+// Instructions a hart runs before the machine looks at timers, I/O and exits again.
 constexpr uint64_t kSliceInstructions = 20'000;
 } // namespace
 
 Machine::Machine(const MachineConfig& cfg)
-    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), code_cache(bus), clint(clock, cfg.harts) {
+    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), code_cache(bus), clint(clock, cfg.harts),
+      plic(cfg.harts), uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
+      test_device([this](SifiveTest::Request request, int status) {
+          if (request == SifiveTest::Request::Reset)
+              test_device.guest_error("machine reset is not implemented: powering off", nullptr, 0x7777,
+                                      LogClass::Unimplemented);
+          request_exit(status);
+      }),
+      rtc(IrqLine(&plic, GoldfishRtc::kIrq)) {
     bus.attach({&guest_errors, &clock});
+    bus.map(SifiveTest::kBase, SifiveTest::kSize, test_device);
+    bus.map(GoldfishRtc::kBase, GoldfishRtc::kSize, rtc);
     bus.map(Clint::kBase, Clint::kSize, clint);
+    bus.map(Plic::kBase, Plic::kSize, plic);
+    bus.map(Uart16550::kBase, Uart16550::kSize, uart);
     for (unsigned i = 0; i < cfg.harts; ++i) harts.push_back(std::make_unique<Hart>(i, bus, code_cache, clock));
     // A page that starts holding code must leave every TLB's store fast path.
     bus.on_page_flagged = [this](uint64_t paddr) {
@@ -25,15 +39,38 @@ Machine::Machine(const MachineConfig& cfg)
     };
 }
 
+void Machine::install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info) {
+    boot_rom = std::make_unique<BootRom>(firmware_entry, fdt_address, info);
+    bus.map(BootRom::kBase, BootRom::kSize, *boot_rom);
+    for (auto& hart : harts) hart->state.pc = BootRom::kBase;
+}
+
+void Machine::console_write(uint8_t byte) {
+    if (console_) console_->write(byte);
+    else std::fputc(byte, stdout);
+}
+
 void Machine::update_interrupt_lines(Hart& hart) {
     CsrState& csr = hart.state.csr;
     const unsigned id = static_cast<unsigned>(csr.mhartid);
-    uint64_t mip = csr.mip & ~(kMSIP | kMTIP);
+    uint64_t mip = csr.mip & ~(kMSIP | kMTIP | kMEIP | kSEIP);
     if (clint.software_pending(id)) mip |= kMSIP;
     if (clint.timer_pending(id)) mip |= kMTIP;
+    if (plic.context_pending(2 * id)) mip |= kMEIP;
+    if (plic.context_pending(2 * id + 1)) mip |= kSEIP;
     // With Sstc enabled, STIP is driven by stimecmp alone (Sstc spec 3.1).
     if (csr.menvcfg & kSTCE) mip = (mip & ~kSTIP) | (clock.mtime() >= csr.stimecmp ? kSTIP : 0);
     csr.mip = mip;
+}
+
+void Machine::serve_host_io() {
+    rtc.poll();
+    if (!console_) return;
+    while (uart.can_receive())
+        if (auto byte = console_->poll_input()) uart.receive(*byte);
+        else break;
+    if (console_->quit_requested()) request_exit(0);
+    console_->flush();
 }
 
 void Machine::sleep_until_interrupt() {
@@ -51,6 +88,7 @@ void Machine::sleep_until_interrupt() {
 
 int Machine::run() {
     while (!exit_requested()) {
+        serve_host_io();
         bool all_waiting = true;
         for (auto& hart : harts) {
             update_interrupt_lines(*hart);
@@ -65,6 +103,8 @@ int Machine::run() {
         if (config.max_instructions && instructions_retired >= config.max_instructions) return 124;
         if (all_waiting) sleep_until_interrupt();
     }
+    if (console_) console_->flush();
+    else std::fflush(stdout);
     return *exit_status_;
 }
 

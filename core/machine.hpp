@@ -13,9 +13,16 @@
 #include "core/ram.hpp"
 #include "cpu/code_cache.hpp"
 #include "cpu/hart.hpp"
+#include "hw/boot_rom.hpp"
 #include "hw/clint.hpp"
+#include "hw/goldfish_rtc.hpp"
+#include "hw/plic.hpp"
+#include "hw/sifive_test.hpp"
+#include "hw/uart16550.hpp"
 
 namespace tern {
+
+class Console;
 
 class Machine {
   public:
@@ -30,7 +37,13 @@ class Machine {
     void request_exit(int status) { exit_status_ = status; }
     bool exit_requested() const { return exit_status_.has_value(); }
 
-    // Mirrors the CLINT's and Sstc's timer and software interrupt lines into mip.
+    // The host side of the serial console; without one, output goes to stdout.
+    void attach_console(Console* console) { console_ = console; }
+
+    // Installs the reset vector ROM that starts every hart at the firmware.
+    void install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info);
+
+    // Mirrors the CLINT, PLIC and Sstc interrupt lines into mip.
     void update_interrupt_lines(Hart& hart);
 
     const MachineConfig config;
@@ -40,11 +53,20 @@ class Machine {
     Bus bus;
     CodeCache code_cache;
     Clint clint;
+    Plic plic;
+    Uart16550 uart;
+    SifiveTest test_device;
+    GoldfishRtc rtc;
+    std::unique_ptr<BootRom> boot_rom;
     std::vector<std::unique_ptr<Hart>> harts;
     uint64_t instructions_retired = 0;
 
   private:
+    void serve_host_io();
     void sleep_until_interrupt();
+    void console_write(uint8_t byte);
+
+    Console* console_ = nullptr;
     std::optional<int> exit_status_;
 };
 

@@ -1,0 +1,49 @@
+#pragma once
+// The host terminal as the guest's serial console (-nographic): raw mode
+// while Tern runs, restored on every exit path; Ctrl-A starts a command, as
+// in QEMU: Ctrl-A x quits, Ctrl-A h prints help, Ctrl-A Ctrl-A sends Ctrl-A.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace tern {
+
+// The Ctrl-A command parser, kept apart from the terminal so it can be tested.
+class ConsoleEscape {
+  public:
+    static constexpr uint8_t kEscape = 0x01; // Ctrl-A
+    enum class Action { None, Forward, Quit, Help };
+    // Feeds one byte typed by the user; Forward means "pass `byte` to the guest".
+    Action feed(uint8_t byte, uint8_t& forward);
+
+  private:
+    bool pending_ = false;
+};
+
+class Console {
+  public:
+    // Puts stdin into raw mode when it is a terminal.
+    Console();
+    ~Console();
+    Console(const Console&) = delete;
+    Console& operator=(const Console&) = delete;
+
+    void write(uint8_t byte);
+    void flush();
+    // A byte for the guest, if the user typed one; handles Ctrl-A commands.
+    std::optional<uint8_t> poll_input();
+    bool quit_requested() const { return quit_; }
+
+    static std::string help_text();
+
+  private:
+    ConsoleEscape escape_;
+    std::string out_;
+    bool input_open_ = true;
+    bool quit_ = false;
+};
+
+// Restores the terminal if a Console changed it; safe to call from a signal handler.
+void restore_terminal();
+
+} // namespace tern
