@@ -1,0 +1,176 @@
+#include "hw/virtio_mmio.hpp"
+
+#include <cstring>
+
+namespace tern {
+
+namespace {
+constexpr uint32_t kVendorId = 0x554d4551; // "QEMU", as guests built for QEMU's virt expect
+}
+
+VirtioMmio::VirtioMmio(unsigned slot, IrqLine irq, Dma dma, VirtioDevice* device)
+    : name_("virtio" + std::to_string(slot)), irq_(irq), dma_(dma), device_(device),
+      queues_(device ? device->queue_count() : 0) {}
+
+void VirtioMmio::reset() {
+    for (Virtqueue& q : queues_) q = {};
+    status_ = interrupt_status_ = 0;
+    device_features_sel_ = driver_features_sel_ = queue_sel_ = 0;
+    driver_features_ = 0;
+    irq_.set(false);
+    if (device_) device_->reset();
+}
+
+void VirtioMmio::raise(uint32_t bits) {
+    interrupt_status_ |= bits;
+    irq_.set(interrupt_status_ != 0);
+}
+
+void VirtioMmio::mark_broken(const std::string& why, const RegisterAccess* access) {
+    guest_error(why + ": device needs reset", access);
+    status_ |= kStatusNeedsReset;
+    raise(kInterruptConfigChange);
+}
+
+Virtqueue* VirtioMmio::selected_queue(const RegisterAccess& access) {
+    return select(queues_, queue_sel_, "queue", &access);
+}
+
+uint64_t VirtioMmio::read(const RegisterAccess& a) {
+    switch (a.id) {
+    case kMagic: return 0x74726976;
+    case kVersion: return 2;
+    case kDeviceId: return device_ ? device_->device_id() : 0;
+    case kVendorId: return kVendorId;
+    case kDeviceFeatures: {
+        const uint64_t features = device_ ? device_->features() : 0;
+        return device_features_sel_ == 0 ? static_cast<uint32_t>(features)
+               : device_features_sel_ == 1 ? static_cast<uint32_t>(features >> 32) : 0;
+    }
+    case kQueueNumMax: return queue_sel_ < queues_.size() ? Virtqueue::kMaxSize : 0;
+    case kQueueReady: {
+        Virtqueue* q = queue_sel_ < queues_.size() ? &queues_[queue_sel_] : nullptr;
+        return q && q->state.ready;
+    }
+    case kInterruptStatus: return interrupt_status_;
+    case kStatus: return status_;
+    case kConfigGeneration: return 0; // the configuration never changes under the driver
+    case kConfig: {
+        if (!device_) return 0;
+        auto config = device_->config();
+        uint32_t word = 0;
+        const size_t offset = 4ull * a.index;
+        if (offset < config.size()) std::memcpy(&word, config.data() + offset, std::min<size_t>(4, config.size() - offset));
+        return word;
+    }
+    default: return 0;
+    }
+}
+
+void VirtioMmio::write(const RegisterAccess& a, uint64_t value) {
+    const uint32_t v = static_cast<uint32_t>(value);
+    // Queue layout may only change while the queue is not live (virtio 4.2.3.2).
+    auto configurable_queue = [&]() -> Virtqueue* {
+        Virtqueue* q = selected_queue(a);
+        if (q && q->state.ready) {
+            guest_error("queue configuration written while the queue is ready", &a, value);
+            return nullptr;
+        }
+        return q;
+    };
+    auto set_half = [&](uint64_t& field, bool high) {
+        field = high ? (field & 0xffffffffull) | uint64_t{v} << 32 : (field & ~0xffffffffull) | v;
+    };
+    switch (a.id) {
+    case kDeviceFeaturesSel: device_features_sel_ = v; break;
+    case kDriverFeaturesSel: driver_features_sel_ = v; break;
+    case kDriverFeatures:
+        if (status_ & kStatusFeaturesOk) {
+            guest_error("driver features written after FEATURES_OK", &a, value);
+        } else if (driver_features_sel_ < 2) {
+            set_half(driver_features_, driver_features_sel_ == 1);
+        }
+        break;
+    case kQueueSel: queue_sel_ = v; break;
+    case kQueueNum:
+        if (Virtqueue* q = configurable_queue()) {
+            if (v == 0 || v > Virtqueue::kMaxSize || (v & (v - 1)))
+                guest_error("queue size must be a power of two up to queue_num_max", &a, value);
+            else q->state.num = static_cast<uint16_t>(v);
+        }
+        break;
+    case kQueueReady:
+        if (Virtqueue* q = selected_queue(a)) {
+            if ((v & 1) && q->state.num == 0) guest_error("queue made ready without a size", &a, value);
+            else q->state.ready = v & 1;
+        }
+        break;
+    case kQueueNotify: notify(v, a); break;
+    case kInterruptAck:
+        interrupt_status_ &= ~v;
+        irq_.set(interrupt_status_ != 0);
+        break;
+    case kStatus:
+        if (v == 0) {
+            reset();
+            break;
+        }
+        if ((v & kStatusFeaturesOk) && !(status_ & kStatusFeaturesOk)) {
+            const uint64_t offered = device_ ? device_->features() : 0;
+            // A driver that asks for unoffered features, or lacks VERSION_1, fails negotiation:
+            // FEATURES_OK does not stick (virtio 3.1.1).
+            if ((driver_features_ & ~offered) || !(driver_features_ & kVirtioFVersion1)) {
+                guest_error("feature negotiation failed", &a, driver_features_);
+                status_ = (v & ~kStatusFeaturesOk) | (status_ & kStatusNeedsReset);
+                break;
+            }
+        }
+        status_ = v | (status_ & kStatusNeedsReset);
+        break;
+    case kQueueDescLow: case kQueueDescHigh:
+        if (Virtqueue* q = configurable_queue()) set_half(q->state.desc, a.id == kQueueDescHigh);
+        break;
+    case kQueueDriverLow: case kQueueDriverHigh:
+        if (Virtqueue* q = configurable_queue()) set_half(q->state.driver, a.id == kQueueDriverHigh);
+        break;
+    case kQueueDeviceLow: case kQueueDeviceHigh:
+        if (Virtqueue* q = configurable_queue()) set_half(q->state.device, a.id == kQueueDeviceHigh);
+        break;
+    case kConfig: guest_error("configuration space is read-only", &a, value); break;
+    default: break;
+    }
+}
+
+void VirtioMmio::notify(uint32_t index, const RegisterAccess& access) {
+    Virtqueue* q = select(queues_, index, "notified queue", &access);
+    if (!q) return;
+    if (!(status_ & kStatusDriverOk) || !q->state.ready) {
+        guest_error("queue notified before the driver is ready", &access, index);
+        return;
+    }
+    if (broken()) {
+        guest_error("queue notified while the device needs reset", &access, index);
+        return;
+    }
+    bool served = false;
+    for (;;) {
+        DescriptorChain chain;
+        std::string error;
+        const Virtqueue::Pop pop = q->pop(dma_, chain, error);
+        if (pop == Virtqueue::Pop::Empty) break;
+        if (pop == Virtqueue::Pop::Broken) {
+            mark_broken(error, &access);
+            break;
+        }
+        VirtioDevice::Result result = device_->serve(index, chain, dma_);
+        if (!result.error.empty()) guest_error(result.error, &access, chain.head);
+        if (!q->push_used(dma_, chain.head, result.written)) {
+            mark_broken("used ring outside RAM", &access);
+            break;
+        }
+        served = true;
+    }
+    if (served) raise(kInterruptUsedBuffer);
+}
+
+} // namespace tern
