@@ -36,7 +36,8 @@ struct CsrName {
     constexpr CsrName(std::string_view s) { append(s); }
     constexpr CsrName(const char* s) : CsrName(std::string_view(s)) {}
     constexpr void append(std::string_view s) {
-        for (char c : s) text[size++] = c;
+        for (char c : s)
+            text[size++] = c;
     }
     constexpr std::string_view view() const { return {text.data(), size}; }
 };
@@ -52,10 +53,10 @@ struct CsrDef {
     uint16_t addr = 0;
     CsrName name;
     Gate gate = Gate::None;
-    uint8_t index = 0;                    // counter number, pmpcfg register number or pmpaddr number
-    uint64_t CsrState::*field = nullptr;  // storage of a plain CSR; none: reads 0 unless hooked
-    uint64_t write_mask = 0;              // writable bits of a plain CSR
-    ReadFn read = nullptr;                // hooks replace the plain behaviour
+    uint8_t index = 0;                   // counter number, pmpcfg register number or pmpaddr number
+    uint64_t CsrState::*field = nullptr; // storage of a plain CSR; none: reads 0 unless hooked
+    uint64_t write_mask = 0;             // writable bits of a plain CSR
+    ReadFn read = nullptr;               // hooks replace the plain behaviour
     WriteFn write = nullptr;
 };
 
@@ -113,20 +114,24 @@ void write_mip(Hart& hart, const CsrDef&, uint64_t v) {
     csr.mip = (csr.mip & ~mask) | (v & mask);
 }
 // sie and sip show only the interrupts delegated to S (4.1.3); of sip, only SSIP is writable.
-uint64_t read_sie(Hart& hart, const CsrDef&) { return csrs(hart).mie & csrs(hart).mideleg & kSupervisorInterrupts; }
+uint64_t read_sie(Hart& hart, const CsrDef&) {
+    return csrs(hart).mie & csrs(hart).mideleg & kSupervisorInterrupts;
+}
 void write_sie(Hart& hart, const CsrDef&, uint64_t v) {
     CsrState& csr = csrs(hart);
     const uint64_t mask = csr.mideleg & kSupervisorInterrupts;
     csr.mie = (csr.mie & ~mask) | (v & mask);
 }
-uint64_t read_sip(Hart& hart, const CsrDef&) { return csrs(hart).mip & csrs(hart).mideleg & kSupervisorInterrupts; }
+uint64_t read_sip(Hart& hart, const CsrDef&) {
+    return csrs(hart).mip & csrs(hart).mideleg & kSupervisorInterrupts;
+}
 void write_sip(Hart& hart, const CsrDef&, uint64_t v) {
     CsrState& csr = csrs(hart);
     const uint64_t mask = csr.mideleg & kSSIP;
     csr.mip = (csr.mip & ~mask) | (v & mask);
 }
 
-// ---- trap vectors (3.1.7): MODE 0 direct, 1 vectored; modes >= 2 are reserved, so such a write is ignored ----
+// ---- trap vectors (3.1.7): MODE 0 direct, 1 vectored; a write of a reserved mode (>= 2) is ignored ----
 
 void write_tvec(Hart& hart, const CsrDef& def, uint64_t v) {
     if ((v & 3) >= 2) return;
@@ -189,7 +194,9 @@ void write_fflags(Hart& hart, const CsrDef&, uint64_t v) {
 void write_frm(Hart& hart, const CsrDef&, uint64_t v) {
     write_fcsr_bits(hart, kFcsrMask & ~kFflagsMask, static_cast<uint32_t>(v << kFrmShift));
 }
-void write_fcsr(Hart& hart, const CsrDef&, uint64_t v) { write_fcsr_bits(hart, kFcsrMask, static_cast<uint32_t>(v)); }
+void write_fcsr(Hart& hart, const CsrDef&, uint64_t v) {
+    write_fcsr_bits(hart, kFcsrMask, static_cast<uint32_t>(v));
+}
 
 // ---- PMP (3.7.1): 16 entries; pmpcfg4..14 and pmpaddr16..63 are read-only zero ----
 
@@ -200,7 +207,9 @@ constexpr unsigned kPmpAShift = 3;
 constexpr uint8_t kPmpTor = 1;
 constexpr uint64_t kPmpAddrMask = (1ull << 54) - 1; // bits 55:2 of a 56-bit physical address
 
-bool pmp_locked(const PmpState& pmp, unsigned entry) { return entry < kPmpEntries && (pmp.cfg[entry] & kPmpL); }
+bool pmp_locked(const PmpState& pmp, unsigned entry) {
+    return entry < kPmpEntries && (pmp.cfg[entry] & kPmpL);
+}
 
 // pmpcfg(2k) holds the cfg bytes of entries 8k..8k+7 on RV64.
 uint64_t read_pmpcfg(Hart& hart, const CsrDef& def) {
@@ -309,7 +318,11 @@ constexpr CsrDef kFixedCsrs[] = {
     hooked(0x305, "mtvec", nullptr, write_tvec, Gate::None, &CsrState::mtvec),
     plain(0x306, "mcounteren", &CsrState::mcounteren, 0xffffffff),
     // menvcfg: FIOM and STCE (Sstc) are implemented; no Zicbom/Zicboz/Svpbmt/Svadu.
-    CsrDef{.addr = 0x30a, .name = "menvcfg", .field = &CsrState::menvcfg, .write_mask = kSTCE | 1, .write = write_menvcfg},
+    CsrDef{.addr = 0x30a,
+           .name = "menvcfg",
+           .field = &CsrState::menvcfg,
+           .write_mask = kSTCE | 1,
+           .write = write_menvcfg},
     plain(0x320, "mcountinhibit", &CsrState::mcountinhibit, 0xfffffffd), // no TM bit (3.1.13)
     plain(0x340, "mscratch", &CsrState::mscratch, kAll),
     plain(0x341, "mepc", &CsrState::mepc, ~1ull),
@@ -326,7 +339,8 @@ constexpr size_t kCsrCount = kFixedCount + 3 * 29 /* hpm counters, mhpm counters
 constexpr std::array<CsrDef, kCsrCount> make_table() {
     std::array<CsrDef, kCsrCount> t{};
     size_t n = 0;
-    for (const CsrDef& d : kFixedCsrs) t[n++] = d;
+    for (const CsrDef& d : kFixedCsrs)
+        t[n++] = d;
     // No hardware performance monitor events are implemented: counters 3..31 read zero (3.1.10).
     for (unsigned i = 3; i < 32; ++i) {
         const auto idx = static_cast<uint8_t>(i);
@@ -339,8 +353,8 @@ constexpr std::array<CsrDef, kCsrCount> make_table() {
         t[n++] = hooked(static_cast<uint16_t>(0x3a0 + i), numbered("pmpcfg", i), read_pmpcfg, write_pmpcfg,
                         Gate::None, nullptr, static_cast<uint8_t>(i));
     for (unsigned i = 0; i < 64; ++i)
-        t[n++] = hooked(static_cast<uint16_t>(0x3b0 + i), numbered("pmpaddr", i), read_pmpaddr,
-                        write_pmpaddr, Gate::None, nullptr, static_cast<uint8_t>(i));
+        t[n++] = hooked(static_cast<uint16_t>(0x3b0 + i), numbered("pmpaddr", i), read_pmpaddr, write_pmpaddr,
+                        Gate::None, nullptr, static_cast<uint8_t>(i));
     if (n != kCsrCount) throw "kCsrCount does not match the table";
     return t;
 }
@@ -375,8 +389,7 @@ bool gate_allows(const Hart& hart, const CsrDef& def) {
         return (csr.mcounteren & bit) && (priv == Privilege::Supervisor || (csr.scounteren & bit));
     }
     case Gate::Satp: return !(priv == Privilege::Supervisor && (csr.mstatus & kTVM));
-    case Gate::Stimecmp:
-        return priv == Privilege::Machine || ((csr.mcounteren & 2) && (csr.menvcfg & kSTCE));
+    case Gate::Stimecmp: return priv == Privilege::Machine || ((csr.mcounteren & 2) && (csr.menvcfg & kSTCE));
     }
     return false;
 }
@@ -416,7 +429,8 @@ void csr_write(Hart& hart, uint16_t addr, uint64_t value) {
 uint64_t misa_value() {
     constexpr uint64_t kMxl64 = 2ull << 62;
     uint64_t extensions = 0;
-    for (char c : std::string_view("IMAFDCSU")) extensions |= 1ull << (c - 'A');
+    for (char c : std::string_view("IMAFDCSU"))
+        extensions |= 1ull << (c - 'A');
     return kMxl64 | extensions;
 }
 

@@ -62,7 +62,7 @@ Privilege trap_target(const Hart& hart, uint64_t deleg, uint64_t code) {
 
 // Decreasing priority for simultaneous interrupts (3.1.9).
 constexpr std::array<Interrupt, 6> kInterruptPriority = {
-    Interrupt::MachineExternal,    Interrupt::MachineSoftware, Interrupt::MachineTimer,
+    Interrupt::MachineExternal,    Interrupt::MachineSoftware,    Interrupt::MachineTimer,
     Interrupt::SupervisorExternal, Interrupt::SupervisorSoftware, Interrupt::SupervisorTimer,
 };
 
@@ -88,8 +88,7 @@ bool take_pending_interrupt(Hart& hart) {
     // An interrupt for a privilege above the current one is always enabled;
     // one for the current privilege is enabled by xIE; lower ones never (3.1.6.1).
     const bool m_enabled = priv != Privilege::Machine || (csr.mstatus & kMIE);
-    const bool s_enabled =
-        priv == Privilege::User || (priv == Privilege::Supervisor && (csr.mstatus & kSIE));
+    const bool s_enabled = priv == Privilege::User || (priv == Privilege::Supervisor && (csr.mstatus & kSIE));
     // Interrupts for M take precedence over those delegated to S.
     int code = m_enabled ? highest(pending & ~csr.mideleg) : -1;
     Privilege target = Privilege::Machine;
