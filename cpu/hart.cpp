@@ -1,5 +1,6 @@
 #include "cpu/hart.hpp"
 
+#include "cpu/csr_file.hpp"
 #include "cpu/decoder.hpp"
 #include "cpu/mmu.hpp"
 #include "cpu/trap.hpp"
@@ -8,7 +9,7 @@ namespace tern {
 
 Hart::Hart(uint64_t hartid, Bus& bus_, CodeCache& code_cache_, MachineClock& clock_)
     : bus(bus_), code_cache(code_cache_), clock(clock_) {
-    state.csr.mhartid = hartid;
+    csr_reset(*this, hartid);
 }
 
 void Hart::illegal_instruction(uint32_t raw) { take_exception(*this, Exception::IllegalInstruction, raw); }
