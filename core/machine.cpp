@@ -1,6 +1,7 @@
 #include "core/machine.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <cstdio>
 #include <thread>
 
@@ -32,11 +33,29 @@ Machine::Machine(const MachineConfig& cfg)
     bus.map(Clint::kBase, Clint::kSize, clint);
     bus.map(Plic::kBase, Plic::kSize, plic);
     bus.map(Uart16550::kBase, Uart16550::kSize, uart);
+    attach_virtio();
     for (unsigned i = 0; i < cfg.harts; ++i) harts.push_back(std::make_unique<Hart>(i, bus, code_cache, clock));
     // A page that starts holding code must leave every TLB's store fast path.
     bus.on_page_flagged = [this](uint64_t paddr) {
         for (auto& hart : harts) hart->tlb.flush_physical(paddr & ~(Tlb::kPageSize - 1));
     };
+}
+
+void Machine::attach_virtio() {
+    for (const MachineConfig::Drive& drive : config.drives) {
+        std::string error;
+        auto backend = FileBackend::open(drive.file, drive.read_only, error);
+        if (!backend) throw std::runtime_error("cannot open disk image " + error);
+        disks.push_back(std::make_unique<VirtioBlk>(std::move(backend)));
+    }
+    if (disks.size() > VirtioMmio::kCount) throw std::runtime_error("too many virtio drives (at most 8)");
+    // As on QEMU's virt, the first device sits in the highest transport.
+    for (unsigned slot = 0; slot < VirtioMmio::kCount; ++slot) {
+        const unsigned from_top = VirtioMmio::kCount - 1 - slot;
+        VirtioDevice* device = from_top < disks.size() ? disks[from_top].get() : nullptr;
+        virtio.push_back(std::make_unique<VirtioMmio>(slot, IrqLine(&plic, 1 + slot), Dma(bus), device));
+        bus.map(VirtioMmio::kFirstBase + slot * VirtioMmio::kSize, VirtioMmio::kSize, *virtio.back());
+    }
 }
 
 void Machine::install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info) {

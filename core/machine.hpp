@@ -19,6 +19,8 @@
 #include "hw/plic.hpp"
 #include "hw/sifive_test.hpp"
 #include "hw/uart16550.hpp"
+#include "hw/virtio_blk.hpp"
+#include "hw/virtio_mmio.hpp"
 
 namespace tern {
 
@@ -26,6 +28,8 @@ class Console;
 
 class Machine {
   public:
+    // Throws std::runtime_error with a one-line reason when the configuration cannot be built
+    // (e.g. a disk image that cannot be opened).
     explicit Machine(const MachineConfig& config);
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
@@ -57,11 +61,14 @@ class Machine {
     Uart16550 uart;
     SifiveTest test_device;
     GoldfishRtc rtc;
+    std::vector<std::unique_ptr<VirtioBlk>> disks;
+    std::vector<std::unique_ptr<VirtioMmio>> virtio; // all transports, in address order
     std::unique_ptr<BootRom> boot_rom;
     std::vector<std::unique_ptr<Hart>> harts;
     uint64_t instructions_retired = 0;
 
   private:
+    void attach_virtio();
     void serve_host_io();
     void sleep_until_interrupt();
     void console_write(uint8_t byte);
