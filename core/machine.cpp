@@ -76,7 +76,8 @@ void Machine::update_interrupt_lines(Hart& hart) {
     if (clint.software_pending(id)) mip |= kMSIP;
     if (clint.timer_pending(id)) mip |= kMTIP;
     if (plic.context_pending(2 * id)) mip |= kMEIP;
-    if (plic.context_pending(2 * id + 1)) mip |= kSEIP;
+    csr.seip_external = plic.context_pending(2 * id + 1);
+    if (csr.seip_external || csr.seip_software) mip |= kSEIP;
     // With Sstc enabled, STIP is driven by stimecmp alone (Sstc spec 3.1).
     if (csr.menvcfg & kSTCE) mip = (mip & ~kSTIP) | (clock.mtime() >= csr.stimecmp ? kSTIP : 0);
     csr.mip = mip;
