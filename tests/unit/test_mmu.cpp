@@ -1,6 +1,9 @@
 // Sv39/Sv48 translation (privileged spec 4.3-4.4) and MPRV/SUM/MXR (3.1.6.3).
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "test_mmu_fixture.hpp"
 
 using namespace tern;
@@ -411,4 +414,53 @@ TEST_CASE("hart loads and stores go through translation") {
     uint64_t loaded = 0;
     CHECK(m.hart.load<uint64_t>(0x7ff8, loaded)); // now from the TLB fast path
     CHECK((loaded >> 32) == 0xdeadbeef);
+}
+
+TEST_CASE("A/D update is a compare-and-swap against the PTE the walk read") {
+    MmuFixture m;
+    m.enable_paging(kSv39);
+    const uint64_t slot = m.map(0x1000, kData, kV | kR | kW);
+    PageWalk walk = sv_walk(m.hart, m.hart.state.csr.satp, 3, 0x1000, kStore, Privilege::Supervisor, 0);
+    REQUIRE(walk.ok);
+    CHECK(walk.pte_paddr == slot);
+    // Another agent changes the PTE (here: sets a software bit) after the walk read it.
+    const uint64_t changed = walk.pte | 1ull << 8;
+    m.write_pte(slot, changed);
+    CHECK(set_accessed_dirty(m.hart, walk, kStore) == AccessedDirty::PteChanged);
+    CHECK(m.read_pte(slot) == changed); // nothing written over the other agent's update
+    // translate() redoes the walk and keeps the change.
+    CHECK(m.translate(0x1000, kStore).ok);
+    CHECK(m.read_pte(slot) == (changed | kA | kD));
+}
+
+TEST_CASE("concurrent PTE updates by another hart are never lost") {
+    MmuFixture m;
+    m.enable_paging(kSv39);
+    const uint64_t slot = m.map(0x1000, kData, kV | kR | kW);
+    CodeCache other_cache(m.bus);
+    Hart other(1, m.bus, other_cache, m.clock);
+    other.state = m.hart.state;
+    std::atomic_ref<uint64_t> pte(*reinterpret_cast<uint64_t*>(m.ram.host(slot)));
+    constexpr int kRounds = 20000;
+    // This hart translates stores and clears A/D again (as an OS scanning dirty
+    // pages would); meanwhile the other hart translates loads (setting A) and
+    // flips a software bit an even number of times.
+    bool other_ok = true;
+    std::thread other_thread([&] {
+        for (int i = 0; i < 2 * kRounds; ++i) {
+            other_ok &= translate(other, 0x1000, 8, kLoad).ok;
+            pte.fetch_xor(1ull << 9);
+        }
+    });
+    bool all_ok = true;
+    for (int i = 0; i < kRounds; ++i) {
+        all_ok &= m.translate(0x1000, kStore).ok;
+        pte.fetch_and(~(kA | kD));
+    }
+    other_thread.join();
+    CHECK(all_ok);
+    CHECK(other_ok);
+    // The software bit is back to 0 and nothing else changed, except possibly
+    // A set by the other hart's last loads.
+    CHECK((pte.load() & ~kA) == MmuFixture::pte_of(kData, kV | kR | kW));
 }
