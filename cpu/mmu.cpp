@@ -41,7 +41,8 @@ Translation translate(Hart& hart, uint64_t vaddr, unsigned size, AccessType type
         // access, lying inside it, is allowed too.
         const uint64_t page = walk.paddr & ~(Tlb::kPageSize - 1);
         const bool page_allowed = pmp_allows(hart, page, Tlb::kPageSize, type, pmp_priv);
-        if (!page_allowed && !pmp_allows(hart, walk.paddr, size, type, pmp_priv)) return fault(access_fault(type));
+        if (!page_allowed && !pmp_allows(hart, walk.paddr, size, type, pmp_priv))
+            return fault(access_fault(type));
         if (levels) {
             const AccessedDirty ad = set_accessed_dirty(hart, walk, type);
             if (ad == AccessedDirty::PteChanged) continue; // 4.3.2 step 7: redo the walk

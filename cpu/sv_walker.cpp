@@ -12,7 +12,7 @@ namespace {
 
 using namespace pte_bits;
 
-constexpr unsigned kVpnBits = 9;  // 512 PTEs of 8 bytes per 4 KiB table
+constexpr unsigned kVpnBits = 9; // 512 PTEs of 8 bytes per 4 KiB table
 constexpr uint64_t kPteSize = 8;
 
 // Harts walk tables that other harts may be updating: PTEs are read and
@@ -61,7 +61,8 @@ PageWalk sv_walk(Hart& hart, uint64_t satp, unsigned levels, uint64_t vaddr, Acc
     walk.fault = page_fault(type);
     // 4.3.1: bits 63..VA_BITS must all equal bit VA_BITS-1.
     const unsigned unused_bits = 64 - (Tlb::kPageBits + kVpnBits * levels);
-    if (static_cast<uint64_t>(static_cast<int64_t>(vaddr << unused_bits) >> unused_bits) != vaddr) return walk;
+    if (static_cast<uint64_t>(static_cast<int64_t>(vaddr << unused_bits) >> unused_bits) != vaddr)
+        return walk;
 
     Ram& ram = hart.bus.ram();
     uint64_t table = (satp & csr_bits::kSatpPpnMask) << Tlb::kPageBits;

@@ -39,7 +39,8 @@ void check_faults(MmuFixture& m, uint64_t vaddr, Exception fetch, Exception load
 }
 
 void check_page_faults(MmuFixture& m, uint64_t vaddr) {
-    check_faults(m, vaddr, Exception::InstructionPageFault, Exception::LoadPageFault, Exception::StorePageFault);
+    check_faults(m, vaddr, Exception::InstructionPageFault, Exception::LoadPageFault,
+                 Exception::StorePageFault);
 }
 void check_access_faults(MmuFixture& m, uint64_t vaddr) {
     check_faults(m, vaddr, Exception::InstructionAccessFault, Exception::LoadAccessFault,
@@ -84,9 +85,9 @@ TEST_CASE("non-canonical virtual addresses page-fault") {
         m.enable_paging(kSv39);
         m.map(0, kRamBase, kRwxAd, 2); // VPN[2] = 0 maps, so only the canonical check can fail
         check_translates(m, 0x10, kRamBase + 0x10);
-        check_page_faults(m, 0x80'0000'0010);        // bit 39 set, bit 38 clear
-        check_page_faults(m, 0x8000'0000'0000'0010); // bit 63 only
-        check_page_faults(m, 0xffff'ff80'0000'0000); // upper ones, bit 38 clear
+        check_page_faults(m, 0x80'0000'0010);              // bit 39 set, bit 38 clear
+        check_page_faults(m, 0x8000'0000'0000'0010);       // bit 63 only
+        check_page_faults(m, 0xffff'ff80'0000'0000);       // upper ones, bit 38 clear
         m.map(0xffff'ffc0'0000'0000, kRamBase, kRwxAd, 2); // VPN[2] = 256
         check_translates(m, 0xffff'ffc0'0000'0010, kRamBase + 0x10);
         check_page_faults(m, 0x0000'0040'0000'0010); // the same VPN[2], but bits 63..39 clear
@@ -96,7 +97,7 @@ TEST_CASE("non-canonical virtual addresses page-fault") {
         m.map(0, 0, kRwxAd, 3); // identity for the lowest 512 GiB
         check_translates(m, kRamBase + 0x10, kRamBase + 0x10);
         check_page_faults(m, 0x0001'0000'0000'0000 + kRamBase); // bit 48 set, bit 47 clear
-        m.map(0xffff'8000'0000'0000, 0, kRwxAd, 3); // VPN[3] = 256
+        m.map(0xffff'8000'0000'0000, 0, kRwxAd, 3);             // VPN[3] = 256
         check_translates(m, 0xffff'8000'0000'0000 + kRamBase, kRamBase);
         check_page_faults(m, 0x0000'8000'0000'0000 + kRamBase); // the same VPN[3], but bits 63..48 clear
         check_page_faults(m, 0xffff'0000'0000'0000 + kRamBase); // upper ones, bit 47 clear
@@ -142,9 +143,9 @@ TEST_CASE("misaligned superpages page-fault") {
 TEST_CASE("R/W/X permissions and MXR") {
     MmuFixture m;
     m.enable_paging(kSv39);
-    m.map(0x1000, kData, kV | kR | kA | kD);           // read-only
-    m.map(0x2000, kData, kV | kX | kA | kD);           // execute-only
-    m.map(0x3000, kData, kV | kR | kW | kA | kD);      // read-write
+    m.map(0x1000, kData, kV | kR | kA | kD);      // read-only
+    m.map(0x2000, kData, kV | kX | kA | kD);      // execute-only
+    m.map(0x3000, kData, kV | kR | kW | kA | kD); // read-write
     CHECK(m.translate(0x1000, kLoad).ok);
     CHECK(m.translate(0x1000, kFetch).fault == Exception::InstructionPageFault);
     CHECK(m.translate(0x1000, kStore).fault == Exception::StorePageFault);
@@ -331,7 +332,7 @@ TEST_CASE("the final physical access is checked against PMP") {
     CHECK(m.translate(0x1010, kStore, 4).fault == Exception::StoreAccessFault);
     CHECK(m.translate(0x1010, kFetch, 2).fault == Exception::InstructionAccessFault);
     CHECK(m.translate(0x100c, kLoad, 8).fault == Exception::LoadAccessFault); // partial match
-    CHECK(m.translate(0x1018, kStore, 8).ok);                                   // entry 15 beyond it
+    CHECK(m.translate(0x1018, kStore, 8).ok);                                 // entry 15 beyond it
 }
 
 TEST_CASE("TLB refill") {

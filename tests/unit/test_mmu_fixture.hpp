@@ -95,7 +95,9 @@ struct MmuFixture {
     Translation translate(uint64_t vaddr, AccessType type, unsigned size = 8) {
         return tern::translate(hart, vaddr, size, type);
     }
-    const TlbEntry& tlb_entry(uint64_t vaddr, AccessType type) { return hart.tlb.of(type)[Tlb::index(vaddr)]; }
+    const TlbEntry& tlb_entry(uint64_t vaddr, AccessType type) {
+        return hart.tlb.of(type)[Tlb::index(vaddr)];
+    }
 };
 
 } // namespace tern::test

@@ -123,7 +123,7 @@ TEST_CASE("PMP NA4 and NAPOT ranges") {
 
 TEST_CASE("PMP: the lowest-numbered matching entry decides") {
     PmpFixture p;
-    p.set_pmp(1, kPmpNa4, 0x8000'0010 >> 2);                                     // no access to one word
+    p.set_pmp(1, kPmpNa4, 0x8000'0010 >> 2);                             // no access to one word
     p.set_pmp(2, kPmpNapot | kPmpR | kPmpW, napot(0x8000'0000, 0x1000)); // the page around it
     CHECK(p.allows(0x8000'000c, 4, kLoad, kS));
     CHECK_FALSE(p.allows(0x8000'0010, 4, kLoad, kS));
