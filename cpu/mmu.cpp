@@ -49,15 +49,15 @@ Translation translate(Hart& hart, uint64_t vaddr, unsigned size, AccessType type
             if (ad == AccessedDirty::AccessFault) return fault(access_fault(type));
         }
 
-        // Superpages refill per 4 KiB page. Stores take the fast path only on a
-        // dirty page (a successful store walk has just made it so) that no
-        // device or code cache watches.
+        // Superpages refill per 4 KiB page. The fast path may touch the page
+        // directly when it is all RAM and PMP allows all of it; for stores also
+        // no device or code cache may watch it. (Store entries always map dirty
+        // pages: a successful store translation has set D.)
         TlbEntry& e = hart.tlb.of(type)[Tlb::index(vaddr)];
         e.tag = vaddr >> Tlb::kPageBits;
         e.paddr_page = page;
         const bool direct = page_allowed && hart.bus.ram().contains(page, Tlb::kPageSize) &&
-                            (type != AccessType::Store ||
-                             ((!levels || (walk.pte & pte_bits::kD)) && !hart.bus.page_flags(page)));
+                            (type != AccessType::Store || !hart.bus.page_flags(page));
         e.host = direct ? hart.bus.ram().host(page) : nullptr;
         return {true, walk.paddr, Exception::LoadAccessFault};
     }

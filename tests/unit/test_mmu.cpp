@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "cpu/interpreter.hpp"
 #include "test_mmu_fixture.hpp"
 
 using namespace tern;
@@ -464,4 +465,19 @@ TEST_CASE("concurrent PTE updates by another hart are never lost") {
     // The software bit is back to 0 and nothing else changed, except possibly
     // A set by the other hart's last loads.
     CHECK((pte.load() & ~kA) == MmuFixture::pte_of(kData, kV | kR | kW));
+}
+
+TEST_CASE("the interpreter fetches through the fetch TLB from a mapped page") {
+    MmuFixture m;
+    m.enable_paging(kSv39);
+    const uint64_t code = kData + 0x4000;
+    const uint32_t program[] = {0x00150513, 0x00150513, 0x0000006f}; // addi a0,a0,1 (twice); j .
+    std::memcpy(m.ram.host(code), program, sizeof program);
+    const uint64_t slot = m.map(0x40'0000, code, kV | kX);
+    m.hart.state.pc = 0x40'0000;
+    CHECK(interpret(m.hart, 10) >= 10);
+    CHECK(m.hart.state.x[10] == 2);
+    CHECK(m.hart.state.pc == 0x40'0008);
+    CHECK(m.tlb_entry(0x40'0000, kFetch).host == m.ram.host(code));
+    CHECK((m.read_pte(slot) & (kA | kD)) == kA);
 }
