@@ -233,6 +233,12 @@ TEST_CASE("M-mode is not translated; MPRV translates its loads and stores with M
         CHECK(m.translate(va, kFetch).ok);
         // The walk's own PTE reads fail first: they are S-mode accesses.
         CHECK(m.translate(va, kLoad).fault == Exception::LoadAccessFault);
+        // With the tables readable, the final access fails for S but not for M.
+        m.set_pmp(0, kPmpNapot | kPmpR | kPmpW, napot(kRamBase + 0x10'0000, 0x10'0000));
+        CHECK(m.translate(va, kLoad).fault == Exception::LoadAccessFault);
+        CHECK(m.translate(va, kStore).fault == Exception::StoreAccessFault);
+        m.hart.state.csr.mstatus &= ~csr_bits::kMPRV;
+        CHECK(m.translate(kData + 0x7000, kLoad).ok);
     }
 }
 
