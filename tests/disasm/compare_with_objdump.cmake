@@ -1,0 +1,52 @@
+# Compares tern-disasm with objdump -d and objdump -d -M no-aliases.
+# Either SOURCE (an assembly file, assembled into WORK_DIR first) or ELF_DIR (every *.elf below it).
+set(MARCH rv64gc_zba_zbb_zbs_zicsr_zifencei_zihintpause)
+
+set(files)
+if(SOURCE)
+  get_filename_component(name ${SOURCE} NAME_WE)
+  set(object ${WORK_DIR}/${name}.o)
+  execute_process(COMMAND ${GCC} -march=${MARCH} -mabi=lp64d -c ${SOURCE} -o ${object}
+                  RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "assembling ${SOURCE} failed")
+  endif()
+  list(APPEND files ${object})
+else()
+  file(GLOB_RECURSE files ${ELF_DIR}/*.elf)
+endif()
+
+set(failures 0)
+foreach(file IN LISTS files)
+  # objdump names CSRs by the privileged-spec version recorded in the ELF attributes.
+  execute_process(COMMAND ${READELF} -A ${file} OUTPUT_VARIABLE attributes)
+  set(priv_spec 1.12)
+  if(attributes MATCHES "Tag_RISCV_priv_spec: 1\n" AND attributes MATCHES "Tag_RISCV_priv_spec_minor: 11\n")
+    set(priv_spec 1.11)
+  endif()
+  foreach(mode aliases no-aliases)
+    set(objdump_args -d)
+    set(tool_args --priv-spec ${priv_spec})
+    if(mode STREQUAL "no-aliases")
+      list(APPEND objdump_args -M no-aliases)
+      list(APPEND tool_args --no-aliases)
+    endif()
+    execute_process(COMMAND ${OBJDUMP} ${objdump_args} ${file}
+                    COMMAND ${TOOL} ${tool_args}
+                    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+    message("${file} (${mode}, privileged spec ${priv_spec}):\n${output}")
+    if(NOT result EQUAL 0)
+      math(EXPR failures "${failures} + 1")
+    endif()
+  endforeach()
+endforeach()
+
+list(LENGTH files count)
+if(SOURCE)
+  message("checked ${count} assembled file(s)")
+else()
+  message("checked ${count} ELF file(s) under ${ELF_DIR}")
+endif()
+if(failures GREATER 0)
+  message(FATAL_ERROR "${failures} comparison(s) with objdump failed")
+endif()
