@@ -1,5 +1,6 @@
 #pragma once
-// Names of the standard CSRs (privileged spec, tables 2.2-2.6) for printing. A
+// Names of the standard CSRs (privileged spec, tables 2.2-2.6, and the ratified
+// extensions' CSRs that binutils 2.40 names) for printing. A
 // CSR file may use it too; it only says what a number is called, not whether
 // Tern implements it.
 #include <array>
@@ -54,7 +55,29 @@ inline constexpr CsrNameRange kCsrNames[] = {
     {0xb00, "mcycle"}, {0xb02, "minstret"}, {0xb03, "mhpmcounter", 3, 29},
     {0xb80, "mcycleh"}, {0xb82, "minstreth"}, {0xb83, "mhpmcounter", 3, 29, "h"},
     {0x320, "mcountinhibit"}, {0x323, "mhpmevent", 3, 29},
+    // Hypervisor extension (privileged spec chapter 8).
+    {0x600, "hstatus"}, {0x602, "hedeleg"}, {0x603, "hideleg"}, {0x604, "hie"}, {0x605, "htimedelta"},
+    {0x606, "hcounteren"}, {0x607, "hgeie"}, {0x60a, "henvcfg"}, {0x615, "htimedeltah"}, {0x61a, "henvcfgh"},
+    {0x643, "htval"}, {0x644, "hip"}, {0x645, "hvip"}, {0x64a, "htinst"}, {0x680, "hgatp"}, {0xe12, "hgeip"},
+    {0x200, "vsstatus"}, {0x204, "vsie"}, {0x205, "vstvec"}, {0x240, "vsscratch"}, {0x241, "vsepc"},
+    {0x242, "vscause"}, {0x243, "vstval"}, {0x244, "vsip"}, {0x280, "vsatp"},
+    // Vector (V spec 3), entropy source (Zkr), state enable (Smstateen), counter overflow (Sscofpmf).
+    {0x008, "vstart"}, {0x009, "vxsat"}, {0x00a, "vxrm"}, {0x00f, "vcsr"}, {0xc20, "vl"}, {0xc21, "vtype"},
+    {0xc22, "vlenb"}, {0x015, "seed"},
+    {0x10c, "sstateen", 0, 4}, {0x30c, "mstateen", 0, 4}, {0x31c, "mstateen", 0, 4, "h"},
+    {0x60c, "hstateen", 0, 4}, {0x61c, "hstateen", 0, 4, "h"},
+    {0xda0, "scountovf"}, {0x723, "mhpmevent", 3, 29, "h"},
+    // Advanced interrupt architecture (Smaia/Ssaia) and Sstc.
+    {0x114, "sieh"}, {0x14d, "stimecmp"}, {0x150, "siselect"}, {0x151, "sireg"}, {0x154, "siph"},
+    {0x15c, "stopei"}, {0x15d, "stimecmph"}, {0x214, "vsieh"}, {0x24d, "vstimecmp"}, {0x250, "vsiselect"},
+    {0x251, "vsireg"}, {0x254, "vsiph"}, {0x25c, "vstopei"}, {0x25d, "vstimecmph"}, {0x308, "mvien"},
+    {0x309, "mvip"}, {0x313, "midelegh"}, {0x314, "mieh"}, {0x318, "mvienh"}, {0x319, "mviph"},
+    {0x350, "miselect"}, {0x351, "mireg"}, {0x354, "miph"}, {0x35c, "mtopei"}, {0x608, "hvien"},
+    {0x609, "hvictl"}, {0x613, "hidelegh"}, {0x618, "hvienh"}, {0x646, "hviprio1"}, {0x647, "hviprio2"},
+    {0x655, "hviph"}, {0x656, "hviprio1h"}, {0x657, "hviprio2h"}, {0xdb0, "stopi"}, {0xeb0, "vstopi"},
+    {0xfb0, "mtopi"},
     // Debug and trigger CSRs (debug spec 5.2 and 5.3).
+    {0x5a8, "scontext"}, {0x6a8, "hcontext"}, {0x7aa, "mscontext"},
     {0x7a0, "tselect"}, {0x7a1, "tdata1"}, {0x7a2, "tdata2"}, {0x7a3, "tdata3"}, {0x7a4, "tinfo"},
     {0x7a5, "tcontrol"}, {0x7a8, "mcontext"}, {0x7b0, "dcsr"}, {0x7b1, "dpc"}, {0x7b2, "dscratch0"},
     {0x7b3, "dscratch1"},

@@ -65,8 +65,8 @@ constexpr Alias kAliases[] = {
     {Op::bne, {.rs2 = 0}, "bnez", "xs1,target"},
     {Op::blt, {.rs2 = 0}, "bltz", "xs1,target"},
     {Op::blt, {.rs1 = 0}, "bgtz", "xs2,target"},
+    {Op::bge, {.rs1 = 0}, "blez", "xs2,target"}, // before bgez: bge zero,zero prints as blez zero
     {Op::bge, {.rs2 = 0}, "bgez", "xs1,target"},
-    {Op::bge, {.rs1 = 0}, "blez", "xs2,target"},
     {Op::addi, {.rd = 0, .rs1 = 0, .imm = 0}, "nop", ""},
     {Op::addi, {.rs1 = 0}, "li", "xd,imm"},
     {Op::addi, {.imm = 0}, "mv", "xd,xs1"},
