@@ -1,8 +1,16 @@
 # Compares tern-disasm with objdump -d and objdump -d -M no-aliases.
-# Either SOURCE (an assembly file, assembled into WORK_DIR first) or ELF_DIR (every *.elf below it).
+# Either SOURCE (an assembly file, assembled into WORK_DIR first; GENERATE=ON makes it with
+# `tern-disasm --emit-encodings` first) or ELF_DIR (every *.elf below it).
+# KNOWN_DIFFERENCES: instruction words where Tern follows the spec and objdump does not.
 set(MARCH rv64gc_zba_zbb_zbs_zicsr_zifencei_zihintpause)
 
 set(files)
+if(SOURCE AND GENERATE)
+  execute_process(COMMAND ${TOOL} --emit-encodings OUTPUT_FILE ${SOURCE} RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "tern-disasm --emit-encodings failed")
+  endif()
+endif()
 if(SOURCE)
   get_filename_component(name ${SOURCE} NAME_WE)
   set(object ${WORK_DIR}/${name}.o)
@@ -27,6 +35,9 @@ foreach(file IN LISTS files)
   foreach(mode aliases no-aliases)
     set(objdump_args -d)
     set(tool_args --priv-spec ${priv_spec})
+    foreach(word IN LISTS KNOWN_DIFFERENCES)
+      list(APPEND tool_args --known-difference ${word})
+    endforeach()
     if(mode STREQUAL "no-aliases")
       list(APPEND objdump_args -M no-aliases)
       list(APPEND tool_args --no-aliases)
