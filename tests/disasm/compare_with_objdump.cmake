@@ -1,6 +1,6 @@
 # Compares tern-disasm with objdump -d and objdump -d -M no-aliases.
 # Either SOURCE (an assembly file, assembled into WORK_DIR first; GENERATE=ON makes it with
-# `tern-disasm --emit-encodings` first) or ELF_DIR (every *.elf below it).
+# `tern-disasm --emit-encodings` first), ELF_FILES (a ;-separated list) or ELF_DIR (every *.elf below it).
 # KNOWN_DIFFERENCES: instruction words where Tern follows the spec and objdump does not.
 set(MARCH rv64gc_zba_zbb_zbs_zicsr_zifencei_zihintpause)
 
@@ -20,6 +20,8 @@ if(SOURCE)
     message(FATAL_ERROR "assembling ${SOURCE} failed")
   endif()
   list(APPEND files ${object})
+elseif(ELF_FILES)
+  set(files ${ELF_FILES})
 else()
   file(GLOB_RECURSE files ${ELF_DIR}/*.elf)
 endif()
@@ -55,6 +57,8 @@ endforeach()
 list(LENGTH files count)
 if(SOURCE)
   message("checked ${count} assembled file(s)")
+elseif(ELF_FILES)
+  message("checked ${count} ELF file(s)")
 else()
   message("checked ${count} ELF file(s) under ${ELF_DIR}")
 endif()
