@@ -1,6 +1,7 @@
 # Compares tern-disasm with objdump -d and objdump -d -M no-aliases.
 # Either SOURCE (an assembly file, assembled into WORK_DIR first; GENERATE=ON makes it with
 # `tern-disasm --emit-encodings` first), ELF_FILES (a ;-separated list) or ELF_DIR (every *.elf below it).
+# EXTRA_TOOL_ARGS: more tern-disasm options (a ;-separated list).
 # KNOWN_DIFFERENCES: instruction words where Tern follows the spec and objdump does not.
 set(MARCH rv64gc_zba_zbb_zbs_zicsr_zifencei_zihintpause)
 
@@ -37,6 +38,7 @@ foreach(file IN LISTS files)
   foreach(mode aliases no-aliases)
     set(objdump_args -d)
     set(tool_args --priv-spec ${priv_spec})
+    list(APPEND tool_args ${EXTRA_TOOL_ARGS})
     foreach(word IN LISTS KNOWN_DIFFERENCES)
       list(APPEND tool_args --known-difference ${word})
     endforeach()

@@ -10,6 +10,8 @@
 // halfword, and for every 32-bit encoding of cpu/isa/*.inc its fixed bits with
 // the operand bits filled from a fixed-seed generator (all zero, all one, and
 // random), so that the comparison covers the whole encoding space Tern decodes.
+// --require-every-encoding fails the run unless every op of cpu/isa/*.inc and
+// every compressed form of cpu/isa/rvc.inc appeared (to keep all_instructions.S complete).
 // --known-difference HEX names an instruction where Tern follows the spec and
 // objdump does not; it is reported, counted apart, and does not fail the run.
 //
@@ -47,6 +49,18 @@ bool is_data(const std::string& text) {
     return text.starts_with(".word") || text.starts_with(".short") || text.starts_with(".byte");
 }
 
+struct FormMnemonic {
+    tern::CompressedForm form;
+    const char* mnemonic;
+};
+constexpr FormMnemonic kCompressedMnemonics[] = {
+#define CINSN(form, mnemonic, pattern, op, rd, rs1, rs2, imm, operands) {tern::CompressedForm::form, mnemonic},
+#define CRESERVED(pattern)
+#include "cpu/isa/rvc.inc"
+#undef CINSN
+#undef CRESERVED
+};
+
 constexpr unsigned kRandomFillsPerEncoding = 64;
 
 void emit_encodings() {
@@ -70,6 +84,7 @@ void emit_encodings() {
 int main(int argc, char** argv) {
     tern::DisasmOptions options;
     std::vector<uint32_t> known_differences;
+    bool require_every_encoding = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--emit-encodings") {
@@ -77,6 +92,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (arg == "--no-aliases") options.aliases = false;
+        else if (arg == "--require-every-encoding") require_every_encoding = true;
         else if (arg == "--known-difference" && i + 1 < argc)
             known_differences.push_back(static_cast<uint32_t>(std::stoul(argv[++i], nullptr, 16)));
         else if (arg == "--priv-spec" && i + 1 < argc) {
@@ -89,11 +105,12 @@ int main(int argc, char** argv) {
             }
         } else {
             std::cerr << "usage: objdump -d [-M no-aliases] FILE | tern-disasm [--no-aliases] [--priv-spec 1.11|1.12]"
-                         " [--known-difference HEX]...\n       tern-disasm --emit-encodings\n";
+                         " [--known-difference HEX]... [--require-every-encoding]\n       tern-disasm --emit-encodings\n";
             return 2;
         }
     }
     unsigned passed = 0, failed = 0, skipped = 0, known = 0;
+    std::vector<bool> seen_op(tern::kOpCount), seen_form(256);
     std::string line;
     std::smatch m;
     while (std::getline(std::cin, line)) {
@@ -105,7 +122,10 @@ int main(int argc, char** argv) {
         }
         const uint64_t pc = std::stoull(m[1], nullptr, 16);
         const uint32_t raw = static_cast<uint32_t>(std::stoul(m[2], nullptr, 16));
-        const std::string ours = tern::disassemble(tern::decode(raw), pc, options);
+        const tern::DecodedInsn insn = tern::decode(raw);
+        seen_op[static_cast<size_t>(insn.op)] = true;
+        seen_form[static_cast<size_t>(insn.compressed)] = true;
+        const std::string ours = tern::disassemble(insn, pc, options);
         if (ours == expected) {
             ++passed;
         } else if (std::ranges::find(known_differences, raw) != known_differences.end()) {
@@ -123,5 +143,12 @@ int main(int argc, char** argv) {
     if (skipped) std::cout << ", " << skipped << " skipped (objdump shows them as data)";
     std::cout << "\n";
     if (passed + failed + known == 0) std::cout << "no instructions found on stdin\n";
-    return failed == 0 && passed > 0 ? 0 : 1;
+    unsigned missing = 0;
+    if (require_every_encoding) {
+        for (size_t i = 0; i + 1 < tern::kOpCount; ++i)
+            if (!seen_op[i] && ++missing) std::cout << "never seen: " << tern::kOpInfo[i].mnemonic << "\n";
+        for (const auto& [form, mnemonic] : kCompressedMnemonics)
+            if (!seen_form[static_cast<size_t>(form)] && ++missing) std::cout << "never seen: " << mnemonic << "\n";
+    }
+    return failed == 0 && missing == 0 && passed > 0 ? 0 : 1;
 }
