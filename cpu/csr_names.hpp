@@ -16,10 +16,10 @@ namespace tern {
 enum class PrivSpec : uint8_t { v1_11, v1_12 };
 
 struct CsrNameRange {
-    uint16_t number;          // the first CSR of the range
-    std::string_view prefix;  // the name, or its part before the index
-    uint8_t first_index = 0;  // index of the first CSR (pmpaddr0, hpmcounter3, ...)
-    uint8_t count = 1;        // 1: a single CSR whose name is `prefix` alone
+    uint16_t number;              // the first CSR of the range
+    std::string_view prefix;      // the name, or its part before the index
+    uint8_t first_index = 0;      // index of the first CSR (pmpaddr0, hpmcounter3, ...)
+    uint8_t count = 1;            // 1: a single CSR whose name is `prefix` alone
     std::string_view suffix = ""; // "h" for the RV32 high halves
     bool in_v1_11 = true;
     bool in_v1_12 = true;

@@ -40,7 +40,8 @@ struct ImmScramble {
 consteval unsigned parse_number(std::string_view s, size_t& i) {
     unsigned value = 0;
     if (i >= s.size() || s[i] < '0' || s[i] > '9') throw "immediate scramble: number expected";
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') value = value * 10 + (s[i++] - '0');
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+        value = value * 10 + (s[i++] - '0');
     return value;
 }
 
@@ -65,7 +66,8 @@ consteval ImmScramble make_scramble(std::string_view spec, bool is_signed) {
         for (;;) {
             const auto [imm_hi, imm_lo] = parse_range(spec, i);
             for (int b = static_cast<int>(imm_hi); b >= static_cast<int>(imm_lo); --b) {
-                if (inst_bit < static_cast<int>(inst_lo)) throw "immediate scramble: more immediate bits than field bits";
+                if (inst_bit < static_cast<int>(inst_lo))
+                    throw "immediate scramble: more immediate bits than field bits";
                 scramble.imm_bit[inst_bit--] = static_cast<int8_t>(b);
                 if (static_cast<unsigned>(b) > scramble.sign_bit) scramble.sign_bit = b;
             }
@@ -83,27 +85,58 @@ consteval ImmScramble make_scramble(std::string_view spec, bool is_signed) {
 
 // The immediate formats of spec figures 16.2-16.10 (and the per-instruction
 // listings in 16.3-16.5), by the name rvc.inc uses.
-enum class CImm : uint8_t { None, CIW, CLW, CLD, CI, CI16SP, CLUI, CSHAMT, CJ, CB, CLWSP, CLDSP, CSWSP, CSDSP };
+enum class CImm : uint8_t {
+    None,
+    CIW,
+    CLW,
+    CLD,
+    CI,
+    CI16SP,
+    CLUI,
+    CSHAMT,
+    CJ,
+    CB,
+    CLWSP,
+    CLDSP,
+    CSWSP,
+    CSDSP,
+    count
+};
 
-constexpr std::array<ImmScramble, 14> kScrambles = {{
-    make_scramble("", false),                             // None
-    make_scramble("12:5=5:4|9:6|2|3", false),             // CIW: c.addi4spn nzuimm
-    make_scramble("12:10=5:3;6:5=2|6", false),            // CL/CS word: c.lw, c.sw
-    make_scramble("12:10=5:3;6:5=7:6", false),            // CL/CS double: c.ld, c.sd, c.fld, c.fsd
-    make_scramble("12=5;6:2=4:0", true),                  // CI: c.addi, c.addiw, c.li, c.andi
-    make_scramble("12=9;6:2=4|6|8:7|5", true),            // c.addi16sp nzimm
-    make_scramble("12=17;6:2=16:12", true),               // c.lui nzimm (already in lui's bit position)
-    make_scramble("12=5;6:2=4:0", false),                 // shift amount of c.slli, c.srli, c.srai
-    make_scramble("12:2=11|4|9:8|10|6|7|3:1|5", true),    // CJ: c.j
-    make_scramble("12:10=8|4:3;6:2=7:6|2:1|5", true),     // CB: c.beqz, c.bnez
-    make_scramble("12=5;6:2=4:2|7:6", false),             // c.lwsp
-    make_scramble("12=5;6:2=4:3|8:6", false),             // c.ldsp, c.fldsp
-    make_scramble("12:7=5:2|7:6", false),                 // c.swsp
-    make_scramble("12:7=5:3|8:6", false),                 // c.sdsp, c.fsdsp
-}};
+struct NamedScramble {
+    CImm kind;
+    ImmScramble scramble;
+};
+
+// clang-format off
+constexpr NamedScramble kScrambles[] = {
+    {CImm::None,   make_scramble("", false)},
+    {CImm::CIW,    make_scramble("12:5=5:4|9:6|2|3", false)},          // c.addi4spn nzuimm
+    {CImm::CLW,    make_scramble("12:10=5:3;6:5=2|6", false)},         // CL/CS word: c.lw, c.sw
+    {CImm::CLD,    make_scramble("12:10=5:3;6:5=7:6", false)},         // CL/CS double: c.ld, c.sd, c.fld, c.fsd
+    {CImm::CI,     make_scramble("12=5;6:2=4:0", true)},               // c.addi, c.addiw, c.li, c.andi
+    {CImm::CI16SP, make_scramble("12=9;6:2=4|6|8:7|5", true)},         // c.addi16sp nzimm
+    {CImm::CLUI,   make_scramble("12=17;6:2=16:12", true)},            // c.lui nzimm, already in lui's bit position
+    {CImm::CSHAMT, make_scramble("12=5;6:2=4:0", false)},              // c.slli, c.srli, c.srai shift amount
+    {CImm::CJ,     make_scramble("12:2=11|4|9:8|10|6|7|3:1|5", true)}, // c.j
+    {CImm::CB,     make_scramble("12:10=8|4:3;6:2=7:6|2:1|5", true)},  // c.beqz, c.bnez
+    {CImm::CLWSP,  make_scramble("12=5;6:2=4:2|7:6", false)},          // c.lwsp
+    {CImm::CLDSP,  make_scramble("12=5;6:2=4:3|8:6", false)},          // c.ldsp, c.fldsp
+    {CImm::CSWSP,  make_scramble("12:7=5:2|7:6", false)},              // c.swsp
+    {CImm::CSDSP,  make_scramble("12:7=5:3|8:6", false)},              // c.sdsp, c.fsdsp
+};
+// clang-format on
+
+consteval bool scrambles_indexed_by_kind() {
+    if (std::size(kScrambles) != static_cast<size_t>(CImm::count)) return false;
+    for (size_t i = 0; i < std::size(kScrambles); ++i)
+        if (static_cast<size_t>(kScrambles[i].kind) != i) return false;
+    return true;
+}
+static_assert(scrambles_indexed_by_kind(), "kScrambles must list every CImm once, in enum order");
 
 constexpr int64_t c_immediate(uint16_t raw, CImm kind) {
-    const ImmScramble& scramble = kScrambles[static_cast<size_t>(kind)];
+    const ImmScramble& scramble = kScrambles[static_cast<size_t>(kind)].scramble;
     uint64_t value = 0;
     for (unsigned bit = 0; bit < 16; ++bit)
         if (scramble.imm_bit[bit] >= 0 && ((raw >> bit) & 1)) value |= uint64_t{1} << scramble.imm_bit[bit];
@@ -135,9 +168,9 @@ consteval CEncoding make_encoding(CompressedForm form, std::string_view pattern,
 }
 
 constexpr CEncoding kEncodings[] = {
-#define CINSN(form, mnemonic, pattern, op, rd, rs1, rs2, imm, operands)                                                \
+#define CINSN(form, mnemonic, pattern, op, rd, rs1, rs2, imm, operands)                                      \
     make_encoding(CompressedForm::form, pattern, Op::op, CReg::rd, CReg::rs1, CReg::rs2, CImm::imm),
-#define CRESERVED(pattern)                                                                                      \
+#define CRESERVED(pattern)                                                                                   \
     make_encoding(CompressedForm::none, pattern, Op::illegal, CReg::None, CReg::None, CReg::None, CImm::None),
 #include "cpu/isa/rvc.inc"
 #undef CINSN
@@ -164,7 +197,8 @@ DecodedInsn decode16(uint16_t raw) {
     d.len = 2;
     const CEncoding* best = nullptr;
     for (const CEncoding& e : kEncodings)
-        if ((raw & e.mask) == e.match && (!best || std::popcount(e.mask) > std::popcount(best->mask))) best = &e;
+        if ((raw & e.mask) == e.match && (!best || std::popcount(e.mask) > std::popcount(best->mask)))
+            best = &e;
     if (!best || best->op == Op::illegal) return d;
     d.op = best->op;
     d.compressed = best->form;

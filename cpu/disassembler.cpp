@@ -13,15 +13,15 @@ namespace {
 
 // ABI register names (psABI, "Integer/Floating-point Register Convention").
 constexpr std::array<std::string_view, 32> kXNames = {
-    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-    "a6",   "a7", "s2", "s3", "s4",  "s5",  "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+    "a6",   "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
 constexpr std::array<std::string_view, 32> kFNames = {
-    "ft0", "ft1", "ft2",  "ft3",  "ft4", "ft5", "ft6",  "ft7",  "fs0",  "fs1",  "fa0",
-    "fa1", "fa2", "fa3",  "fa4",  "fa5", "fa6", "fa7",  "fs2",  "fs3",  "fs4",  "fs5",
-    "fs6", "fs7", "fs8",  "fs9",  "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
+    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1", "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4", "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
 // Rounding modes (unprivileged spec table 20.1); 5 and 6 are reserved, dyn (7) is not printed.
-constexpr std::array<std::string_view, 8> kRoundingModes = {"rne", "rtz", "rdn", "rup",
-                                                           "rmm", "unknown", "unknown", "dyn"};
+constexpr std::array<std::string_view, 8> kRoundingModes = {"rne", "rtz",     "rdn",     "rup",
+                                                            "rmm", "unknown", "unknown", "dyn"};
 constexpr uint8_t kDynamicRounding = 7;
 
 constexpr int64_t kAnyImm = INT64_MIN;
@@ -176,7 +176,9 @@ bool applies(Mode mode, const DisasmOptions& options) {
 }
 
 // binutils 2.40 knows the exact conversions to double only with rm=rne, and prints no rounding mode for them.
-constexpr bool is_exact_conversion(Op op) { return op == Op::fcvt_d_w || op == Op::fcvt_d_wu || op == Op::fcvt_d_s; }
+constexpr bool is_exact_conversion(Op op) {
+    return op == Op::fcvt_d_w || op == Op::fcvt_d_wu || op == Op::fcvt_d_s;
+}
 
 // Encodings Tern executes (the spec says to ignore the fields) but binutils'
 // tables do not match, so objdump prints them as data.

@@ -11,7 +11,7 @@
 namespace tern {
 
 struct DisasmOptions {
-    bool aliases = true;                 // objdump's default; false is `-M no-aliases` (c.* and raw forms)
+    bool aliases = true;                  // objdump's default; false is `-M no-aliases` (c.* and raw forms)
     PrivSpec priv_spec = PrivSpec::v1_12; // which CSR names exist (objdump takes it from the ELF attributes)
 };
 

@@ -41,7 +41,8 @@ const std::regex kSymbol(R"( <[^>]*>)");
 std::string objdump_text(std::string text) {
     text = std::regex_replace(text, kSymbol, "");
     if (const size_t comment = text.find(" # "); comment != std::string::npos) text.erase(comment);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.pop_back();
     return text;
 }
 
@@ -54,7 +55,8 @@ struct FormMnemonic {
     const char* mnemonic;
 };
 constexpr FormMnemonic kCompressedMnemonics[] = {
-#define CINSN(form, mnemonic, pattern, op, rd, rs1, rs2, imm, operands) {tern::CompressedForm::form, mnemonic},
+#define CINSN(form, mnemonic, pattern, op, rd, rs1, rs2, imm, operands)                                      \
+    {tern::CompressedForm::form, mnemonic},
 #define CRESERVED(pattern)
 #include "cpu/isa/rvc.inc"
 #undef CINSN
@@ -91,21 +93,28 @@ int main(int argc, char** argv) {
             emit_encodings();
             return 0;
         }
-        if (arg == "--no-aliases") options.aliases = false;
-        else if (arg == "--require-every-encoding") require_every_encoding = true;
+        if (arg == "--no-aliases")
+            options.aliases = false;
+        else if (arg == "--require-every-encoding")
+            require_every_encoding = true;
         else if (arg == "--known-difference" && i + 1 < argc)
             known_differences.push_back(static_cast<uint32_t>(std::stoul(argv[++i], nullptr, 16)));
         else if (arg == "--priv-spec" && i + 1 < argc) {
             const std::string version = argv[++i];
-            if (version == "1.11") options.priv_spec = tern::PrivSpec::v1_11;
-            else if (version == "1.12") options.priv_spec = tern::PrivSpec::v1_12;
+            if (version == "1.11")
+                options.priv_spec = tern::PrivSpec::v1_11;
+            else if (version == "1.12")
+                options.priv_spec = tern::PrivSpec::v1_12;
             else {
-                std::cerr << "tern-disasm: unknown privileged spec version " << version << " (1.11 or 1.12)\n";
+                std::cerr << "tern-disasm: unknown privileged spec version " << version
+                          << " (1.11 or 1.12)\n";
                 return 2;
             }
         } else {
-            std::cerr << "usage: objdump -d [-M no-aliases] FILE | tern-disasm [--no-aliases] [--priv-spec 1.11|1.12]"
-                         " [--known-difference HEX]... [--require-every-encoding]\n       tern-disasm --emit-encodings\n";
+            std::cerr << "usage: objdump -d [-M no-aliases] FILE | tern-disasm [--no-aliases] [--priv-spec "
+                         "1.11|1.12]"
+                         " [--known-difference HEX]... [--require-every-encoding]\n       tern-disasm "
+                         "--emit-encodings\n";
             return 2;
         }
     }
@@ -134,8 +143,8 @@ int main(int argc, char** argv) {
                       << "\n  tern:    " << ours << "\n";
         } else {
             ++failed;
-            std::cout << "MISMATCH " << m[1] << ": " << m[2] << "\n  objdump: " << expected << "\n  tern:    " << ours
-                      << "\n";
+            std::cout << "MISMATCH " << m[1] << ": " << m[2] << "\n  objdump: " << expected
+                      << "\n  tern:    " << ours << "\n";
         }
     }
     std::cout << passed << " passed, " << failed << " failed";
@@ -148,7 +157,8 @@ int main(int argc, char** argv) {
         for (size_t i = 0; i + 1 < tern::kOpCount; ++i)
             if (!seen_op[i] && ++missing) std::cout << "never seen: " << tern::kOpInfo[i].mnemonic << "\n";
         for (const auto& [form, mnemonic] : kCompressedMnemonics)
-            if (!seen_form[static_cast<size_t>(form)] && ++missing) std::cout << "never seen: " << mnemonic << "\n";
+            if (!seen_form[static_cast<size_t>(form)] && ++missing)
+                std::cout << "never seen: " << mnemonic << "\n";
     }
     return failed == 0 && missing == 0 && passed > 0 ? 0 : 1;
 }

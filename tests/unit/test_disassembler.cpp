@@ -46,7 +46,8 @@ TEST_CASE("integer instructions and their pseudo-instructions") {
         {0xffc42383, 0, "lw\tt2,-4(s0)", "lw\tt2,-4(s0)"},
         {0x7f4aafa3, 0, "sw\ts4,2047(s5)", "sw\ts4,2047(s5)"},
     };
-    for (const Case& c : cases) check(c);
+    for (const Case& c : cases)
+        check(c);
 }
 
 TEST_CASE("jumps and branches print absolute targets") {
@@ -65,7 +66,8 @@ TEST_CASE("jumps and branches print absolute targets") {
         {0x52a05463, 0x74, "blez\ta0,59c", "bge\tzero,a0,59c"},
         {0xfe0008e3, 0x8000000000000010, "beqz\tzero,8000000000000000", "beq\tzero,zero,8000000000000000"},
     };
-    for (const Case& c : cases) check(c);
+    for (const Case& c : cases)
+        check(c);
 }
 
 TEST_CASE("CSR instructions, names and numbers") {
@@ -84,7 +86,8 @@ TEST_CASE("CSR instructions, names and numbers") {
         {0x3b002573, 0, "csrr\ta0,pmpaddr0", "csrrs\ta0,pmpaddr0,zero"},
         {0xc0001073, 0, "unimp", "unimp"},
     };
-    for (const Case& c : cases) check(c);
+    for (const Case& c : cases)
+        check(c);
     // The CSR names depend on the privileged-spec version, as objdump takes it from the ELF attributes.
     check({0x30a02573, 0, "csrr\ta0,menvcfg", "csrrs\ta0,menvcfg,zero"}, PrivSpec::v1_12);
     check({0x30a02573, 0, "csrr\ta0,0x30a", "csrrs\ta0,0x30a,zero"}, PrivSpec::v1_11);
@@ -106,7 +109,8 @@ TEST_CASE("fences, atomics and system instructions") {
         {0x12050073, 0, "sfence.vma\ta0", "sfence.vma\ta0,zero"},
         {0x30200073, 0, "mret", "mret"},
     };
-    for (const Case& c : cases) check(c);
+    for (const Case& c : cases)
+        check(c);
 }
 
 TEST_CASE("floating point: rounding modes and sign-injection aliases") {
@@ -116,7 +120,7 @@ TEST_CASE("floating point: rounding modes and sign-injection aliases") {
         {0x00c5c553, 0, "fadd.s\tfa0,fa1,fa2,rmm", "fadd.s\tfa0,fa1,fa2,rmm"},
         {0xd005d553, 0, "fcvt.s.w\tfa0,a1,unknown", "fcvt.s.w\tfa0,a1,unknown"},
         {0x68c5b54f, 0, "fnmadd.s\tfa0,fa1,fa2,fa3,rup", "fnmadd.s\tfa0,fa1,fa2,fa3,rup"},
-        {0xd2058553, 0, "fcvt.d.w\tfa0,a1", "fcvt.d.w\tfa0,a1"}, // exact: no rounding mode
+        {0xd2058553, 0, "fcvt.d.w\tfa0,a1", "fcvt.d.w\tfa0,a1"},     // exact: no rounding mode
         {0xd2059553, 0, ".4byte\t0xd2059553", ".4byte\t0xd2059553"}, // binutils knows only rm=rne
         {0x20b58553, 0, "fmv.s\tfa0,fa1", "fsgnj.s\tfa0,fa1,fa1"},
         {0x22b59553, 0, "fneg.d\tfa0,fa1", "fsgnjn.d\tfa0,fa1,fa1"},
@@ -124,7 +128,8 @@ TEST_CASE("floating point: rounding modes and sign-injection aliases") {
         {0x80012f87, 0, "flw\tft11,-2048(sp)", "flw\tft11,-2048(sp)"},
         {0xe2058553, 0, "fmv.x.d\ta0,fa1", "fmv.x.d\ta0,fa1"},
     };
-    for (const Case& c : cases) check(c);
+    for (const Case& c : cases)
+        check(c);
 }
 
 TEST_CASE("bit manipulation") {
@@ -137,7 +142,8 @@ TEST_CASE("bit manipulation") {
         {0x6b85d513, 0, "rev8\ta0,a1", "rev8\ta0,a1"},
         {0x0805c53b, 0, "zext.h\ta0,a1", "zext.h\ta0,a1"},
     };
-    for (const Case& c : cases) check(c);
+    for (const Case& c : cases)
+        check(c);
 }
 
 TEST_CASE("compressed instructions") {
@@ -169,10 +175,12 @@ TEST_CASE("compressed instructions") {
         {0x0000, 0, "unimp", "c.unimp"},
         {0x8002, 0, ".2byte\t0x8002", ".2byte\t0x8002"},
     };
-    for (const Case& c : cases) check(c);
+    for (const Case& c : cases)
+        check(c);
 }
 
 TEST_CASE("unknown encodings print as data") {
     check({0x0200100b, 0, ".4byte\t0x200100b", ".4byte\t0x200100b"});
-    check({0x8ff0000f, 0, ".4byte\t0x8ff0000f", ".4byte\t0x8ff0000f"}); // fence with fm=8 that is not fence.tso
+    check(
+        {0x8ff0000f, 0, ".4byte\t0x8ff0000f", ".4byte\t0x8ff0000f"}); // fence with fm=8 that is not fence.tso
 }
