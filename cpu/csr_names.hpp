@@ -3,7 +3,6 @@
 // extensions' CSRs that binutils 2.40 names) for printing. A
 // CSR file may use it too; it only says what a number is called, not whether
 // Tern implements it.
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>

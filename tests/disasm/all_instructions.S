@@ -1,6 +1,6 @@
 // Every instruction in cpu/isa/*.inc and every compressed form in cpu/isa/rvc.inc, with operands chosen to
 // reach objdump's aliases (li, mv, ret, beqz, csrr, frflags, fmv.s, zext.w, ...), both signs and the extreme
-// values of every immediate, every rounding mode, named and unnamed CSRs, and every fence set.
+// values of every immediate, every rounding mode, named and unnamed CSRs, and several fence sets.
 // Assembled with -march=rv64gc_zba_zbb_zbs_zicsr_zifencei_zihintpause and disassembled by objdump with and
 // without -M no-aliases; tern-disasm must print the same text for every line.
     .text
