@@ -1,8 +1,8 @@
 #pragma once
-// Names of the standard CSRs (privileged spec, tables 2.2-2.6, and the ratified
-// extensions' CSRs that binutils 2.40 names) for printing. A
-// CSR file may use it too; it only says what a number is called, not whether
-// Tern implements it.
+// Names of the standard CSRs (privileged spec tables 2.2-2.6, and the CSRs of
+// ratified extensions that binutils 2.40 names), for the disassembler. It says
+// what a number is called in the specs, not whether Tern implements it; the CSR
+// file's own csr_name() (cpu/csr_file.hpp on main) answers that.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,7 +84,7 @@ inline constexpr CsrNameRange kCsrNames[] = {
 // clang-format on
 
 // The standard name of CSR `number` under `spec`, if it has one.
-inline std::optional<std::string> csr_name(uint16_t number, PrivSpec spec = PrivSpec::v1_12) {
+inline std::optional<std::string> standard_csr_name(uint16_t number, PrivSpec spec = PrivSpec::v1_12) {
     for (const CsrNameRange& range : kCsrNames) {
         if (number < range.number || number >= range.number + range.count) continue;
         if (!(spec == PrivSpec::v1_11 ? range.in_v1_11 : range.in_v1_12)) continue;

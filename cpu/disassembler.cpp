@@ -226,7 +226,7 @@ std::string operand(std::string_view token, const DecodedInsn& d, uint64_t pc, c
     if (token == "succ") return fence_set(d.imm & 15);
     if (token == "csr") {
         const uint16_t number = static_cast<uint16_t>(d.imm & 0xfff);
-        return csr_name(number, options.priv_spec).value_or("0x" + hex(number));
+        return standard_csr_name(number, options.priv_spec).value_or("0x" + hex(number));
     }
     return "?" + std::string(token) + "?"; // an operand kind this file does not know: visible, never silent
 }
