@@ -113,10 +113,14 @@ static void amos(void) {
     u64 rd_ = 0xdead; \
     asm volatile(asm_text : "+r"(rd_) : "r"(addr), "r"(1ull) : "memory"); \
     mtrap.expect = 0; \
-    CHECK_EQ(mtrap.count, 1); \
-    if (mtrap.cause != (misaligned_cause) && mtrap.cause != (misaligned_cause) + 1) CHECK_EQ(mtrap.cause, (misaligned_cause)); \
-    CHECK_EQ(mtrap.tval, (u64)(addr)); \
-    CHECK_EQ(rd_, 0xdead); \
+    /* QEMU 7.2 lets an SC without reservation fail before checking alignment. */ \
+    CHECK_QEMU_DEVIATES(mtrap.count == 1); \
+    if (mtrap.count == 1) { \
+      /* QEMU 7.2 reports misaligned AMOs as load-address-misaligned (4). */ \
+      CHECK_QEMU_DEVIATES(mtrap.cause == (misaligned_cause) || mtrap.cause == (misaligned_cause) + 1); \
+      CHECK_EQ(mtrap.tval, (u64)(addr)); \
+      CHECK_EQ(rd_, 0xdead); \
+    } \
     CHECK_EQ(cell[0], 0x0123456789abcdefull); \
   } while (0)
 

@@ -108,6 +108,19 @@ _Noreturn void test_fail_eq(u64 line, const char *what, u64 got, u64 expected);
     if (got_ != exp_) test_fail_eq(__LINE__, #got, got_, exp_); \
   } while (0)
 
+/* A check QEMU 7.2's spike machine is known to fail although the spec requires the behaviour (each
+   use says why; README.md lists them).  Built with -DQEMU_DEVIATIONS_ARE_WARNINGS (for validating
+   the programs on QEMU only) such a check prints a warning and the program goes on; the normal
+   build, run on Tern, treats it as any other check. */
+#ifdef QEMU_DEVIATIONS_ARE_WARNINGS
+#define QEMU_RELAXED 1
+#define CHECK_QEMU_DEVIATES(cond) do { if (!(cond)) { \
+      put_str("WARN known QEMU deviation, line "); put_dec(__LINE__); put_str(": " #cond "\n"); } } while (0)
+#else
+#define QEMU_RELAXED 0
+#define CHECK_QEMU_DEVIATES(cond) CHECK(cond)
+#endif
+
 /* ---- traps ---- */
 struct trap_record {
   volatile u64 expect;    /* traps still expected; a trap beyond these fails the test */
