@@ -131,7 +131,9 @@ static void silence_interrupt(u64 irq) {
 /* Returns 1 when the trap is the lower-mode function's return (see run_in_mode in start.S). */
 u64 m_trap_handler(u64 *frame) {
   u64 cause = csr_read(mcause), epc = csr_read(mepc), tval = csr_read(mtval), status = csr_read(mstatus);
-  if ((cause == CAUSE_USER_ECALL || cause == CAUSE_SUPERVISOR_ECALL) && epc == (u64)lower_mode_exit) return 1;
+  if ((cause == CAUSE_USER_ECALL || cause == CAUSE_SUPERVISOR_ECALL) &&
+      (epc == (u64)lower_mode_exit || epc == (u64)s_forward_exit))
+    return 1;
   if (mtrap.expect == 0) unexpected("M", cause, epc, tval);
   mtrap.expect--;
   mtrap.cause = cause;
@@ -156,6 +158,7 @@ u64 m_trap_handler(u64 *frame) {
 
 void s_trap_handler(u64 *frame) {
   u64 cause = csr_read(scause), epc = csr_read(sepc), tval = csr_read(stval), status = csr_read(sstatus);
+  if (cause == CAUSE_USER_ECALL && epc == (u64)lower_mode_exit) s_forward_exit(frame[10]);
   if (strap.expect == 0) unexpected("S", cause, epc, tval);
   strap.expect--;
   strap.cause = cause;

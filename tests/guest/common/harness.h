@@ -149,6 +149,7 @@ static inline void expect_strap(void) { expect_straps(1); }
 #define CHECK_NO_MTRAP() do { mtrap.expect = 0; CHECK_EQ(mtrap.count, 0); } while (0)
 
 extern char trap_entry[], s_trap_entry[], mtvec_vector_table[], lower_mode_exit[];
+_Noreturn void s_forward_exit(u64 result);
 extern char __image_end[], __stack_top[];
 
 /* ---- privilege ---- */

@@ -164,6 +164,14 @@ lower_mode_exit:
   ecall
   j lower_mode_exit
 
+/* s_forward_exit(result): the S handler's way to end run_in_mode when the lower function's final
+   ecall was delegated to S (medeleg[8]): an ecall from S that the M handler also recognises. */
+  .balign 4
+  .globl s_forward_exit
+s_forward_exit:
+  ecall
+  j s_forward_exit
+
   .bss
   .balign 8
 m_context:
