@@ -88,6 +88,12 @@ static void reset_record(struct trap_record *r, u64 n) {
 void expect_mtraps(u64 n) { reset_record(&mtrap, n); }
 void expect_straps(u64 n) { reset_record(&strap, n); }
 
+int wait_for_count(volatile u64 *counter, u64 n) {
+  for (u64 spins = 0; spins < 50000000; spins++)
+    if (*counter >= n) return 1;
+  return *counter >= n;
+}
+
 void pmp_allow_all(void) {
   csr_write(pmpaddr0, ~0ull);
   csr_write(pmpcfg0, 0x1f); /* A = NAPOT, X, W, R */
@@ -142,6 +148,7 @@ u64 m_trap_handler(u64 *frame) {
   mtrap.status = status;
   mtrap.prev_mode = (status & MSTATUS_MPP) >> 11;
   mtrap.vector = frame[0];
+  if (mtrap.count < 8) mtrap.history[mtrap.count] = cause;
   mtrap.count++;
   if (cause & INTERRUPT_BIT) {
     silence_interrupt(cause & ~INTERRUPT_BIT);
@@ -167,6 +174,7 @@ void s_trap_handler(u64 *frame) {
   strap.status = status;
   strap.prev_mode = (status & MSTATUS_SPP) >> 8;
   strap.vector = frame[0];
+  if (strap.count < 8) strap.history[strap.count] = cause;
   strap.count++;
   if (cause & INTERRUPT_BIT) {
     u64 irq = cause & ~INTERRUPT_BIT;

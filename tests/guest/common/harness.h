@@ -130,6 +130,7 @@ struct trap_record {
   volatile u64 status;    /* mstatus / sstatus as the handler saw it */
   volatile u64 vector;    /* mtvec vectored slot that was entered, -1 for BASE */
   volatile u64 resume;    /* if nonzero, the handler resumes here instead of skipping the instruction */
+  volatile u64 history[8]; /* causes of the first traps since expect_*trap(), in order */
 };
 extern struct trap_record mtrap, strap;
 /* Set by a test that arms stimecmp, so the M handler may quiesce a supervisor timer interrupt. */
@@ -151,6 +152,10 @@ static inline void expect_strap(void) { expect_straps(1); }
 extern char trap_entry[], s_trap_entry[], mtvec_vector_table[], lower_mode_exit[];
 _Noreturn void s_forward_exit(u64 result);
 extern char __image_end[], __stack_top[];
+
+/* Spin until *counter reaches n or a generous bound passes (no timing assumption: the bound only
+   turns a missing event into a failure instead of a hang).  Returns 1 if reached. */
+int wait_for_count(volatile u64 *counter, u64 n);
 
 /* ---- privilege ---- */
 /* Run fn(arg) in U (PRV_U) or S (PRV_S) mode and return its result in M-mode. */
