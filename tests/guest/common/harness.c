@@ -138,7 +138,7 @@ static void silence_interrupt(u64 irq) {
 u64 m_trap_handler(u64 *frame) {
   u64 cause = csr_read(mcause), epc = csr_read(mepc), tval = csr_read(mtval), status = csr_read(mstatus);
   if ((cause == CAUSE_USER_ECALL || cause == CAUSE_SUPERVISOR_ECALL) &&
-      (epc == (u64)lower_mode_exit || epc == (u64)s_forward_exit))
+      (epc == (u64)lower_mode_exit + lower_mode_va_offset || epc == (u64)s_forward_exit))
     return 1;
   if (mtrap.expect == 0) unexpected("M", cause, epc, tval);
   mtrap.expect--;
@@ -165,7 +165,7 @@ u64 m_trap_handler(u64 *frame) {
 
 void s_trap_handler(u64 *frame) {
   u64 cause = csr_read(scause), epc = csr_read(sepc), tval = csr_read(stval), status = csr_read(sstatus);
-  if (cause == CAUSE_USER_ECALL && epc == (u64)lower_mode_exit) s_forward_exit(frame[10]);
+  if (cause == CAUSE_USER_ECALL && epc == (u64)lower_mode_exit + lower_mode_va_offset) s_forward_exit(frame[10]);
   if (strap.expect == 0) unexpected("S", cause, epc, tval);
   strap.expect--;
   strap.cause = cause;
@@ -186,6 +186,11 @@ void s_trap_handler(u64 *frame) {
   } else if (is_fetch_fault(cause)) {
     csr_write(sepc, frame[1]);
   } else {
-    csr_write(sepc, epc + insn_length(epc));
+    /* The faulting code may be on a U page (paging tests): read it with SUM set. */
+    u64 sum = csr_read(sstatus) & MSTATUS_SUM;
+    csr_set(sstatus, MSTATUS_SUM);
+    u64 len = insn_length(epc);
+    if (!sum) csr_clear(sstatus, MSTATUS_SUM);
+    csr_write(sepc, epc + len);
   }
 }

@@ -158,8 +158,12 @@ extern char __image_end[], __stack_top[];
 int wait_for_count(volatile u64 *counter, u64 n);
 
 /* ---- privilege ---- */
-/* Run fn(arg) in U (PRV_U) or S (PRV_S) mode and return its result in M-mode. */
+/* Run fn(arg) in U (PRV_U) or S (PRV_S) mode and return its result in M-mode.  The lower code's
+   return address and stack are the image's own plus lower_mode_va_offset, so a paging test can run
+   U code through a U-accessible alias of the image (programs are linked with --no-relax, so code is
+   position independent: no gp-relative accesses). */
 u64 run_in_mode(u64 mode, u64 (*fn)(u64), u64 arg);
+extern u64 lower_mode_va_offset;
 /* PMP entry 0 = NAPOT over the whole address space, RWX (spec 3.7.1: S/U need a matching entry). */
 void pmp_allow_all(void);
 

@@ -154,8 +154,12 @@ run_in_mode:
   csrs mstatus, a0
   csrw mepc, a1
   mv a0, a2
+  la t0, lower_mode_va_offset
+  ld t0, 0(t0)
   la ra, lower_mode_exit
+  add ra, ra, t0
   la sp, __lower_stack_top
+  add sp, sp, t0
   mret
 
   .balign 4
@@ -174,6 +178,9 @@ s_forward_exit:
 
   .bss
   .balign 8
+  .globl lower_mode_va_offset
+lower_mode_va_offset:
+  .skip 8
 m_context:
   .skip 14*8
 
