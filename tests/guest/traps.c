@@ -79,9 +79,12 @@ static void access_faults(void) {
     CHECK_EQ(mtrap.tval, UNMAPPED + 0x100);
 }
 
-static u64 illegal_fn(u64 unused) {
+/* Emitted once (noinline), so the global label names the one faulting instruction. */
+extern char illegal_fn_insn[];
+static __attribute__((noinline)) u64 illegal_fn(u64 unused) {
     (void)unused;
-    asm volatile(".option push\n .option norvc\n .word 0xc0001073\n .option pop");
+    asm volatile(".option push\n .option norvc\n .globl illegal_fn_insn\n illegal_fn_insn: .word 0xc0001073\n"
+                 " .option pop");
     return 7;
 }
 static u64 ecall_fn(u64 v) {
@@ -101,7 +104,7 @@ static void delegation(void) {
     CHECK_STRAP(CAUSE_ILLEGAL_INSTRUCTION);
     CHECK_EQ(strap.tval, ILLEGAL_CSRW_CYCLE);
     CHECK_EQ(strap.prev_mode, PRV_U);
-    CHECK(strap.epc >= (u64)illegal_fn && strap.epc < (u64)illegal_fn + 32);
+    CHECK_EQ(strap.epc, (u64)illegal_fn_insn);
     /* Entering S cleared SIE after saving it in SPIE (4.1.1). */
     CHECK_EQ(strap.status & (MSTATUS_SIE | MSTATUS_SPIE), MSTATUS_SPIE);
     /* From S: taken in S, SPP = S. */
@@ -109,6 +112,7 @@ static void delegation(void) {
     run_in_mode(PRV_S, illegal_fn, 0);
     CHECK_STRAP(CAUSE_ILLEGAL_INSTRUCTION);
     CHECK_EQ(strap.prev_mode, PRV_S);
+    CHECK_EQ(strap.epc, (u64)illegal_fn_insn);
     /* A delegated U ecall goes to S. */
     expect_straps(1);
     CHECK_EQ(run_in_mode(PRV_U, ecall_fn, 41), 42);
