@@ -13,14 +13,15 @@
 #include "cpu/code_cache.hpp"
 #include "cpu/hart.hpp"
 #include "hw/clint.hpp"
+#include "hw/htif.hpp"
 
 namespace tern {
 
 class Machine {
   public:
-    explicit Machine(const MachineConfig& config);
-    Machine(const Machine&) = delete;
-    Machine& operator=(const Machine&) = delete;
+    explicit Machine(const MachineConfig &config);
+    Machine(const Machine &) = delete;
+    Machine &operator=(const Machine &) = delete;
 
     // Runs the harts until something requests an exit; returns the exit status.
     int run();
@@ -29,8 +30,11 @@ class Machine {
     void request_exit(int status) { exit_status_ = status; }
     bool exit_requested() const { return exit_status_.has_value(); }
 
+    // Watches tohost (and answers through fromhost) for a bare program that speaks HTIF.
+    void attach_htif(uint64_t tohost, std::optional<uint64_t> fromhost);
+
     // Mirrors the CLINT's and Sstc's timer and software interrupt lines into mip.
-    void update_interrupt_lines(Hart& hart);
+    void update_interrupt_lines(Hart &hart);
 
     const MachineConfig config;
     MachineClock clock;
@@ -39,6 +43,7 @@ class Machine {
     CodeCache code_cache;
     Clint clint;
     std::vector<std::unique_ptr<Hart>> harts;
+    std::unique_ptr<Htif> htif; // only when the -kernel ELF defines tohost
     uint64_t instructions_retired = 0;
 
   private:
