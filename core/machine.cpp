@@ -58,6 +58,16 @@ void Machine::attach_virtio() {
     }
 }
 
+void Machine::attach_htif(uint64_t tohost, std::optional<uint64_t> fromhost) {
+    htif = std::make_unique<Htif>(bus, tohost, fromhost, [this](uint64_t code) {
+        // A process exit status keeps only the low 8 bits; say so rather than let 256 look like a pass.
+        if (code > 255)
+            std::fprintf(stderr, "tern: guest exit code %llu is reported as %llu (exit statuses are 8 bits)\n",
+                         static_cast<unsigned long long>(code), static_cast<unsigned long long>(code & 0xff));
+        request_exit(static_cast<int>(code & 0xff));
+    });
+}
+
 void Machine::install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info) {
     boot_rom = std::make_unique<BootRom>(firmware_entry, fdt_address, info);
     bus.map(BootRom::kBase, BootRom::kSize, *boot_rom);

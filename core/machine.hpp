@@ -16,6 +16,7 @@
 #include "hw/boot_rom.hpp"
 #include "hw/clint.hpp"
 #include "hw/goldfish_rtc.hpp"
+#include "hw/htif.hpp"
 #include "hw/plic.hpp"
 #include "hw/sifive_test.hpp"
 #include "hw/uart16550.hpp"
@@ -44,6 +45,9 @@ class Machine {
     // The host side of the serial console; without one, output goes to stdout.
     void attach_console(Console* console) { console_ = console; }
 
+    // Watches tohost (and answers through fromhost) for a bare program that speaks HTIF.
+    void attach_htif(uint64_t tohost, std::optional<uint64_t> fromhost);
+
     // Installs the reset vector ROM that starts every hart at the firmware.
     void install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info);
 
@@ -65,6 +69,7 @@ class Machine {
     std::vector<std::unique_ptr<VirtioMmio>> virtio; // all transports, in address order
     std::unique_ptr<BootRom> boot_rom;
     std::vector<std::unique_ptr<Hart>> harts;
+    std::unique_ptr<Htif> htif; // only when the -kernel ELF defines tohost
     uint64_t instructions_retired = 0;
 
   private:

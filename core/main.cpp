@@ -1,7 +1,48 @@
-// PLACEHOLDER entry point until the command-line work lands.
+// tern: parse the command line, build the machine, load the program, run.
 #include <cstdio>
+#include <span>
 
-int main() {
-    std::fprintf(stderr, "tern: command line not implemented yet\n");
-    return 1;
+#include "core/loader.hpp"
+#include "core/machine.hpp"
+#include "core/options.hpp"
+
+int main(int argc, char **argv) {
+    using namespace tern;
+    ParseResult parsed =
+        parse_command_line(std::span<const char *const>(argv + 1, static_cast<size_t>(argc - 1)));
+    if (!parsed.error.empty()) {
+        std::fprintf(stderr, "tern: %s\n", parsed.error.c_str());
+        return 1;
+    }
+    const Options &options = parsed.options;
+    if (options.action == Options::Action::Help) {
+        std::fputs(usage_text().c_str(), stdout);
+        return 0;
+    }
+    if (options.action == Options::Action::Version) {
+        std::fputs(version_text().c_str(), stdout);
+        return 0;
+    }
+    if (std::string error = check_supported(options); !error.empty()) {
+        std::fprintf(stderr, "tern: %s\n", error.c_str());
+        return 1;
+    }
+    if (!options.log_file.empty()) {
+        // Nothing writes the -d log yet, but a log file that cannot be created is an error now, not later.
+        std::FILE *log = std::fopen(options.log_file.c_str(), "a");
+        if (!log) {
+            std::fprintf(stderr, "tern: %s: cannot open log file\n", options.log_file.c_str());
+            return 1;
+        }
+        std::fclose(log);
+    }
+
+    Machine machine(options.machine);
+    if (std::string error = load_program(machine, options.machine.kernel); !error.empty()) {
+        std::fprintf(stderr, "tern: %s: %s\n", options.machine.kernel.c_str(), error.c_str());
+        return 1;
+    }
+    const int status = machine.run();
+    std::fflush(stdout);
+    return status;
 }
