@@ -18,8 +18,9 @@ constexpr uint64_t kSliceInstructions = 20'000;
 } // namespace
 
 Machine::Machine(const MachineConfig& cfg)
-    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), code_cache(bus), clint(clock, cfg.harts),
-      plic(cfg.harts), uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
+    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), code_cache(bus),
+      clint(clock, cfg.harts, [this] { update_all_interrupt_lines(); }),
+      plic(cfg.harts, [this] { update_all_interrupt_lines(); }), uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
       test_device([this](SifiveTest::Request request, int status) {
           if (request == SifiveTest::Request::Reset)
               test_device.guest_error("machine reset is not implemented: powering off", nullptr, 0x7777,
@@ -91,6 +92,10 @@ void Machine::update_interrupt_lines(Hart& hart) {
     // With Sstc enabled, STIP is driven by stimecmp alone (Sstc spec 3.1).
     if (csr.menvcfg & kSTCE) mip = (mip & ~kSTIP) | (clock.mtime() >= csr.stimecmp ? kSTIP : 0);
     csr.mip = mip;
+}
+
+void Machine::update_all_interrupt_lines() {
+    for (auto& hart : harts) update_interrupt_lines(*hart);
 }
 
 void Machine::serve_host_io() {

@@ -53,6 +53,7 @@ class Machine {
 
     // Mirrors the CLINT, PLIC and Sstc interrupt lines into mip.
     void update_interrupt_lines(Hart& hart);
+    void update_all_interrupt_lines();
 
     const MachineConfig config;
     MachineClock clock;
