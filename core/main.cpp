@@ -2,7 +2,8 @@
 #include <cstdio>
 #include <span>
 
-#include "core/loader.hpp"
+#include "core/boot.hpp"
+#include "core/console.hpp"
 #include "core/machine.hpp"
 #include "core/options.hpp"
 
@@ -37,12 +38,17 @@ int main(int argc, char **argv) {
         std::fclose(log);
     }
 
-    Machine machine(options.machine);
-    if (std::string error = load_program(machine, options.machine.kernel); !error.empty()) {
-        std::fprintf(stderr, "tern: %s: %s\n", options.machine.kernel.c_str(), error.c_str());
+    try {
+        Machine machine(options.machine);
+        if (std::string error = boot(machine); !error.empty()) {
+            std::fprintf(stderr, "tern: %s\n", error.c_str());
+            return 1;
+        }
+        Console console;
+        machine.attach_console(&console);
+        return machine.run();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tern: %s\n", e.what());
         return 1;
     }
-    const int status = machine.run();
-    std::fflush(stdout);
-    return status;
 }
