@@ -213,6 +213,10 @@ template <class T, class F, class... A> Bits<T> via_round_to_odd(unsigned rm, ui
     W w = std::apply(f, wide);
     pin(w);
     const uint32_t wide_flags = env.fflags();
+    // An exact zero sum is -0 in RDN and +0 in every other mode (IEEE 754 6.3), so the RTZ zero is wrong in RDN;
+    // T itself represents zero exactly, so the host can compute it directly.
+    if (w == 0 && rm == kRDN) [[unlikely]]
+        return on_host<T>(rm, flags, f, args...);
     if (wide_flags & kNX) w = jam(w);
     flags |= wide_flags & (kNV | kDZ);
     return narrow_exact<T>(w, rm, flags);
