@@ -20,8 +20,8 @@ inline bool enabled(Hart& hart, const DecodedInsn& insn) {
     return false;
 }
 
-// The rm field, or frm when it says DYN; reserved modes (5, 6, or frm >= 5) are illegal (spec, "Floating-Point
-// Control and Status Register"). Also checks FS, so a caller needs only this.
+// The rm field, or frm when it says DYN; reserved modes (5, 6, or frm >= 5) are illegal (spec,
+// "Floating-Point Control and Status Register"). Also checks FS, so a caller needs only this.
 inline bool rounding_mode(Hart& hart, const DecodedInsn& insn, unsigned& rm) {
     if (!enabled(hart, insn)) return false;
     rm = insn.rm == fpu::kDYN ? (hart.state.csr.fcsr >> fpu::kFrmShift) & fpu::kFrmMask : insn.rm;
@@ -32,12 +32,16 @@ inline bool rounding_mode(Hart& hart, const DecodedInsn& insn, unsigned& rm) {
 }
 
 template <class B> B read(const HartState& s, unsigned r) {
-    if constexpr (std::is_same_v<B, uint32_t>) return fpu::unbox(s.f[r]);
-    else return s.f[r];
+    if constexpr (std::is_same_v<B, uint32_t>)
+        return fpu::unbox(s.f[r]);
+    else
+        return s.f[r];
 }
 template <class B> void write(HartState& s, unsigned rd, B v) {
-    if constexpr (std::is_same_v<B, uint32_t>) s.f[rd] = fpu::box(v);
-    else s.f[rd] = v;
+    if constexpr (std::is_same_v<B, uint32_t>)
+        s.f[rd] = fpu::box(v);
+    else
+        s.f[rd] = v;
     mark_fs_dirty(s);
 }
 inline void accrue(HartState& s, uint32_t flags) {
@@ -67,7 +71,8 @@ template <class B> void rounded(Hart& hart, const DecodedInsn& insn, B (*op)(B, 
     accrue(hart.state, flags);
     write<B>(hart.state, insn.rd, result);
 }
-// fd = (±fs1)×fs2 ± fs3 with one rounding; negating an input flips its sign bit exactly as the spec's formulas.
+// fd = (±fs1)×fs2 ± fs3 with one rounding; negating an input flips its sign bit exactly as the spec's
+// formulas.
 template <class B>
 void fused(Hart& hart, const DecodedInsn& insn, B (*op)(B, B, B, unsigned, uint32_t&), bool negate_product,
            bool negate_addend) {
@@ -107,17 +112,21 @@ template <class B> void classify(Hart& hart, const DecodedInsn& insn, uint64_t (
     WRITE_RD(op(FP_READ(rs1)));
 }
 // xd = integer(fs1); 32-bit results are sign-extended, whatever their signedness (spec, FCVT.W[U]).
-template <class B, class I> void to_int(Hart& hart, const DecodedInsn& insn, I (*op)(B, unsigned, uint32_t&)) {
+template <class B, class I>
+void to_int(Hart& hart, const DecodedInsn& insn, I (*op)(B, unsigned, uint32_t&)) {
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
     uint32_t flags = 0;
     const I result = op(FP_READ(rs1), rm, flags);
     accrue(hart.state, flags);
-    if constexpr (sizeof(I) == 4) WRITE_RD(sext32(static_cast<uint32_t>(result)));
-    else WRITE_RD(result);
+    if constexpr (sizeof(I) == 4)
+        WRITE_RD(sext32(static_cast<uint32_t>(result)));
+    else
+        WRITE_RD(result);
 }
 // fd = float(xs1), from the low 32 bits for the W forms.
-template <class B, class I> void from_int(Hart& hart, const DecodedInsn& insn, B (*op)(I, unsigned, uint32_t&)) {
+template <class B, class I>
+void from_int(Hart& hart, const DecodedInsn& insn, B (*op)(I, unsigned, uint32_t&)) {
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
     uint32_t flags = 0;
@@ -126,7 +135,8 @@ template <class B, class I> void from_int(Hart& hart, const DecodedInsn& insn, B
     write<B>(hart.state, insn.rd, result);
 }
 // FCVT.S.D and FCVT.D.S.
-template <class To, class From> void convert(Hart& hart, const DecodedInsn& insn, To (*op)(From, unsigned, uint32_t&)) {
+template <class To, class From>
+void convert(Hart& hart, const DecodedInsn& insn, To (*op)(From, unsigned, uint32_t&)) {
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
     uint32_t flags = 0;
@@ -148,8 +158,10 @@ template <class B> void store(Hart& hart, const DecodedInsn& insn) {
 }
 template <class B> void move_to_x(Hart& hart, const DecodedInsn& insn) {
     if (!enabled(hart, insn)) return;
-    if constexpr (sizeof(B) == 4) WRITE_RD(sext32(hart.state.f[insn.rs1]));
-    else WRITE_RD(hart.state.f[insn.rs1]);
+    if constexpr (sizeof(B) == 4)
+        WRITE_RD(sext32(hart.state.f[insn.rs1]));
+    else
+        WRITE_RD(hart.state.f[insn.rs1]);
 }
 template <class B> void move_from_x(Hart& hart, const DecodedInsn& insn) {
     if (!enabled(hart, insn)) return;

@@ -24,7 +24,9 @@ namespace tern::fpu {
 namespace {
 
 template <class T> T value(Bits<T> b) { return std::bit_cast<T>(b); }
-template <class T> Bits<T> canonical_bits(T v) { return std::isnan(v) ? kCanonicalNaN<T> : std::bit_cast<Bits<T>>(v); }
+template <class T> Bits<T> canonical_bits(T v) {
+    return std::isnan(v) ? kCanonicalNaN<T> : std::bit_cast<Bits<T>>(v);
+}
 
 // MXCSR and the x87 status word share the flag layout: IE, DE, ZE, OE, UE, PE in bits 0..5.
 static_assert(FE_INVALID == 0x01 && FE_DIVBYZERO == 0x04 && FE_OVERFLOW == 0x08 && FE_UNDERFLOW == 0x10 &&
@@ -81,8 +83,10 @@ class X87TowardZero {
 // GCC does not model the rounding mode or the flags as inputs/outputs of arithmetic, even with
 // -frounding-math, so each operand and result is pinned inside the window where the mode is installed.
 template <class V> inline void pin_one(V& v) {
-    if constexpr (sizeof(V) <= 8) asm volatile("" : "+x"(v));
-    else asm volatile("" : "+m"(v)::"memory");
+    if constexpr (sizeof(V) <= 8)
+        asm volatile("" : "+x"(v));
+    else
+        asm volatile("" : "+m"(v)::"memory");
 }
 template <class... V> inline void pin(V&... v) { (pin_one(v), ...); }
 
@@ -93,7 +97,7 @@ template <class... V> inline void pin(V&... v) { (pin_one(v), ...); }
 // normal (spec, "Accrued exception flags"; IEEE 754-2008 7.5).
 template <class T> Bits<T> round_pack(bool sign, int exp, uint64_t sig, unsigned rm, uint32_t& flags) {
     using B = Bits<T>;
-    constexpr int P = kMantissaBits<T> + 1;                      // precision: 24 or 53
+    constexpr int P = kMantissaBits<T> + 1;                         // precision: 24 or 53
     constexpr int kEmin = std::numeric_limits<T>::min_exponent - 1; // -126 or -1022
     constexpr int kEmax = std::numeric_limits<T>::max_exponent - 1; // 127 or 1023
     const int msb = 63 - std::countl_zero(sig);
@@ -128,8 +132,9 @@ template <class T> Bits<T> round_pack(bool sign, int exp, uint64_t sig, unsigned
 
     const int shift = msb - (P - 1) + (e < kEmin ? kEmin - e : 0);
     const uint64_t q = round_at(shift, inexact);
-    // q carries the hidden bit for normal results, so adding the exponent field minus one composes the encoding
-    // (and a carry out of the significand bumps the exponent); subnormal results have an exponent field of zero.
+    // q carries the hidden bit for normal results, so adding the exponent field minus one composes the
+    // encoding (and a carry out of the significand bumps the exponent); subnormal results have an exponent
+    // field of zero.
     const uint64_t composed =
         e > kEmax ? kInfBits<T> : (static_cast<uint64_t>((e < kEmin ? kEmin : e) - kEmin) << (P - 1)) + q;
     B result = static_cast<B>(composed);
@@ -187,7 +192,8 @@ template <class W> W jam(W w) {
 
 template <class T> using Wider = std::conditional_t<std::is_same_v<T, float>, double, long double>;
 
-// --- The two evaluation paths -------------------------------------------------------------------------------
+// --- The two evaluation paths
+// -------------------------------------------------------------------------------
 
 // f evaluated on the host in mode rm (RNE, RTZ, RDN or RUP).
 template <class T, class F, class... A> Bits<T> on_host(unsigned rm, uint32_t& flags, F f, A... args) {
@@ -201,9 +207,10 @@ template <class T, class F, class... A> Bits<T> on_host(unsigned rm, uint32_t& f
 
 // f evaluated in a wider format rounded to odd, then rounded once to T by hand. The wider format has at least
 // two more significand bits and enough exponent range that T's operands never overflow or underflow in it, so
-// NV and DZ come from the wide step and OF, UF, NX from the final rounding (which is inexact whenever the wide
-// step was, as its last bit is then set below T's precision).
-template <class T, class F, class... A> Bits<T> via_round_to_odd(unsigned rm, uint32_t& flags, F f, A... args) {
+// NV and DZ come from the wide step and OF, UF, NX from the final rounding (which is inexact whenever the
+// wide step was, as its last bit is then set below T's precision).
+template <class T, class F, class... A>
+Bits<T> via_round_to_odd(unsigned rm, uint32_t& flags, F f, A... args) {
     using W = Wider<T>;
     using Env = std::conditional_t<std::is_same_v<W, double>, SseTowardZero, X87TowardZero>;
     Env env;
@@ -213,8 +220,8 @@ template <class T, class F, class... A> Bits<T> via_round_to_odd(unsigned rm, ui
     W w = std::apply(f, wide);
     pin(w);
     const uint32_t wide_flags = env.fflags();
-    // An exact zero sum is -0 in RDN and +0 in every other mode (IEEE 754 6.3), so the RTZ zero is wrong in RDN;
-    // T itself represents zero exactly, so the host can compute it directly.
+    // An exact zero sum is -0 in RDN and +0 in every other mode (IEEE 754 6.3), so the RTZ zero is wrong in
+    // RDN; T itself represents zero exactly, so the host can compute it directly.
     if (w == 0 && rm == kRDN) [[unlikely]]
         return on_host<T>(rm, flags, f, args...);
     if (wide_flags & kNX) w = jam(w);
@@ -223,7 +230,8 @@ template <class T, class F, class... A> Bits<T> via_round_to_odd(unsigned rm, ui
 }
 
 template <class T, class F, class... A> Bits<T> rounded(unsigned rm, uint32_t& flags, F f, A... args) {
-    if (rm == kRMM) [[unlikely]] return via_round_to_odd<T>(rm, flags, f, args...);
+    if (rm == kRMM) [[unlikely]]
+        return via_round_to_odd<T>(rm, flags, f, args...);
     return on_host<T>(rm, flags, f, args...);
 }
 
@@ -233,8 +241,10 @@ template <class T> bool is_zero(Bits<T> b) { return (b & ~kSignBit<T>) == 0; }
 template <class T> T round_to_integral(T x, unsigned rm) {
     switch (rm) {
     case kRNE:
-        if constexpr (std::is_same_v<T, float>) return __builtin_roundevenf(x);
-        else return __builtin_roundeven(x);
+        if constexpr (std::is_same_v<T, float>)
+            return __builtin_roundevenf(x);
+        else
+            return __builtin_roundeven(x);
     case kRTZ: return std::trunc(x);
     case kRDN: return std::floor(x);
     case kRUP: return std::ceil(x);
@@ -244,30 +254,38 @@ template <class T> T round_to_integral(T x, unsigned rm) {
 
 } // namespace
 
-// --- Ieee<T> ---------------------------------------------------------------------------------------------------
+// --- Ieee<T>
+// ---------------------------------------------------------------------------------------------------
 
-template <class T> Bits<T> Ieee<T>::add(B a, B b, unsigned rm, uint32_t& flags) {
-    return rounded<T>(rm, flags, [](auto x, auto y) { return x + y; }, value<T>(a), value<T>(b));
+template <class T> Bits<T> Ieee<T>::add(B a, B b, unsigned rm, uint32_t& flags) noexcept {
+    return rounded<T>(
+        rm, flags, [](auto x, auto y) { return x + y; }, value<T>(a), value<T>(b));
 }
-template <class T> Bits<T> Ieee<T>::sub(B a, B b, unsigned rm, uint32_t& flags) {
-    return rounded<T>(rm, flags, [](auto x, auto y) { return x - y; }, value<T>(a), value<T>(b));
+template <class T> Bits<T> Ieee<T>::sub(B a, B b, unsigned rm, uint32_t& flags) noexcept {
+    return rounded<T>(
+        rm, flags, [](auto x, auto y) { return x - y; }, value<T>(a), value<T>(b));
 }
-template <class T> Bits<T> Ieee<T>::mul(B a, B b, unsigned rm, uint32_t& flags) {
-    return rounded<T>(rm, flags, [](auto x, auto y) { return x * y; }, value<T>(a), value<T>(b));
+template <class T> Bits<T> Ieee<T>::mul(B a, B b, unsigned rm, uint32_t& flags) noexcept {
+    return rounded<T>(
+        rm, flags, [](auto x, auto y) { return x * y; }, value<T>(a), value<T>(b));
 }
-template <class T> Bits<T> Ieee<T>::div(B a, B b, unsigned rm, uint32_t& flags) {
-    return rounded<T>(rm, flags, [](auto x, auto y) { return x / y; }, value<T>(a), value<T>(b));
+template <class T> Bits<T> Ieee<T>::div(B a, B b, unsigned rm, uint32_t& flags) noexcept {
+    return rounded<T>(
+        rm, flags, [](auto x, auto y) { return x / y; }, value<T>(a), value<T>(b));
 }
-template <class T> Bits<T> Ieee<T>::sqrt(B a, unsigned rm, uint32_t& flags) {
-    return rounded<T>(rm, flags, [](auto x) { return std::sqrt(x); }, value<T>(a));
+template <class T> Bits<T> Ieee<T>::sqrt(B a, unsigned rm, uint32_t& flags) noexcept {
+    return rounded<T>(
+        rm, flags, [](auto x) { return std::sqrt(x); }, value<T>(a));
 }
-template <class T> Bits<T> Ieee<T>::fma(B a, B b, B c, unsigned rm, uint32_t& flags) {
+template <class T> Bits<T> Ieee<T>::fma(B a, B b, B c, unsigned rm, uint32_t& flags) noexcept {
     auto fused = [](auto x, auto y, auto z) { return std::fma(x, y, z); };
     // ∞×0 is invalid even when the addend is a quiet NaN (spec, FMADD description).
     if ((is_inf<T>(a) && is_zero<T>(b)) || (is_zero<T>(a) && is_inf<T>(b))) flags |= kNV;
     // A binary32 fma rounded in double and then again to float can be off by one ulp: always go through odd.
-    if constexpr (std::is_same_v<T, float>) return via_round_to_odd<T>(rm, flags, fused, value<T>(a), value<T>(b), value<T>(c));
-    else return rounded<T>(rm, flags, fused, value<T>(a), value<T>(b), value<T>(c));
+    if constexpr (std::is_same_v<T, float>)
+        return via_round_to_odd<T>(rm, flags, fused, value<T>(a), value<T>(b), value<T>(c));
+    else
+        return rounded<T>(rm, flags, fused, value<T>(a), value<T>(b), value<T>(c));
 }
 
 // minimumNumber/maximumNumber (spec, FMIN/FMAX): -0.0 < +0.0; a single NaN operand yields the other operand.
@@ -281,18 +299,22 @@ template <class T> static Bits<T> min_max(Bits<T> a, Bits<T> b, bool want_max, u
     const bool a_less = x < y || (x == y && (a & kSignBit<T>));
     return a_less != want_max ? a : b;
 }
-template <class T> Bits<T> Ieee<T>::min(B a, B b, uint32_t& flags) { return min_max<T>(a, b, false, flags); }
-template <class T> Bits<T> Ieee<T>::max(B a, B b, uint32_t& flags) { return min_max<T>(a, b, true, flags); }
+template <class T> Bits<T> Ieee<T>::min(B a, B b, uint32_t& flags) noexcept {
+    return min_max<T>(a, b, false, flags);
+}
+template <class T> Bits<T> Ieee<T>::max(B a, B b, uint32_t& flags) noexcept {
+    return min_max<T>(a, b, true, flags);
+}
 
-template <class T> bool Ieee<T>::eq(B a, B b, uint32_t& flags) {
+template <class T> bool Ieee<T>::eq(B a, B b, uint32_t& flags) noexcept {
     if (is_snan<T>(a) || is_snan<T>(b)) flags |= kNV;
     return value<T>(a) == value<T>(b);
 }
-template <class T> bool Ieee<T>::lt(B a, B b, uint32_t& flags) {
+template <class T> bool Ieee<T>::lt(B a, B b, uint32_t& flags) noexcept {
     if (is_nan<T>(a) || is_nan<T>(b)) flags |= kNV;
     return value<T>(a) < value<T>(b);
 }
-template <class T> bool Ieee<T>::le(B a, B b, uint32_t& flags) {
+template <class T> bool Ieee<T>::le(B a, B b, uint32_t& flags) noexcept {
     if (is_nan<T>(a) || is_nan<T>(b)) flags |= kNV;
     return value<T>(a) <= value<T>(b);
 }
@@ -300,9 +322,10 @@ template <class T> bool Ieee<T>::le(B a, B b, uint32_t& flags) {
 template struct Ieee<float>;
 template struct Ieee<double>;
 
-// --- Integer conversions ------------------------------------------------------------------------------------
+// --- Integer conversions
+// ------------------------------------------------------------------------------------
 
-template <class T, class I> I IntConvert<T, I>::to_int(Bits<T> a, unsigned rm, uint32_t& flags) {
+template <class T, class I> I IntConvert<T, I>::to_int(Bits<T> a, unsigned rm, uint32_t& flags) noexcept {
     constexpr I kMin = std::numeric_limits<I>::min(), kMax = std::numeric_limits<I>::max();
     if (is_nan<T>(a)) { // spec table "Domains of float-to-integer conversions": NaN converts to the maximum
         flags |= kNV;
@@ -320,7 +343,7 @@ template <class T, class I> I IntConvert<T, I>::to_int(Bits<T> a, unsigned rm, u
     return static_cast<I>(r);
 }
 
-template <class T, class I> Bits<T> IntConvert<T, I>::from_int(I v, unsigned rm, uint32_t& flags) {
+template <class T, class I> Bits<T> IntConvert<T, I>::from_int(I v, unsigned rm, uint32_t& flags) noexcept {
     if (v == 0) return 0;
     bool negative = false;
     if constexpr (std::is_signed_v<I>) negative = v < 0;
@@ -337,14 +360,16 @@ template struct IntConvert<double, uint32_t>;
 template struct IntConvert<double, int64_t>;
 template struct IntConvert<double, uint64_t>;
 
-// --- Conversions between formats ----------------------------------------------------------------------------
+// --- Conversions between formats
+// ----------------------------------------------------------------------------
 
-uint32_t narrow(uint64_t a, unsigned rm, uint32_t& flags) {
+uint32_t narrow(uint64_t a, unsigned rm, uint32_t& flags) noexcept {
     if (is_snan<double>(a)) flags |= kNV;
-    return rounded<float>(rm, flags, [](auto x) { return x; }, value<double>(a));
+    return rounded<float>(
+        rm, flags, [](auto x) { return x; }, value<double>(a));
 }
 
-uint64_t widen(uint32_t a, unsigned, uint32_t& flags) {
+uint64_t widen(uint32_t a, unsigned, uint32_t& flags) noexcept {
     if (is_nan<float>(a)) {
         if (is_snan<float>(a)) flags |= kNV;
         return kCanonicalNaN<double>;

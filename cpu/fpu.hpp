@@ -1,8 +1,8 @@
 #pragma once
 // IEEE 754 arithmetic exactly as the F and D extensions define it (unprivileged spec, chapters "F" and "D"):
-// five rounding modes, exactly accrued flags, canonical NaNs, NaN-boxing of singles. Values travel as raw bits
-// (uint32_t for binary32, uint64_t for binary64), so callers never do host floating point themselves: every
-// host FP operation lives in fpu.cpp, the one file compiled with -frounding-math.
+// five rounding modes, exactly accrued flags, canonical NaNs, NaN-boxing of singles. Values travel as raw
+// bits (uint32_t for binary32, uint64_t for binary64), so callers never do host floating point themselves:
+// every host FP operation lives in fpu.cpp, the one file compiled with -frounding-math.
 #include <cstdint>
 #include <type_traits>
 
@@ -33,7 +33,8 @@ template <class T> using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uin
 template <class T> inline constexpr int kWidth = sizeof(T) * 8;
 template <class T> inline constexpr int kMantissaBits = sizeof(T) == 4 ? 23 : 52; // stored fraction bits
 template <class T> inline constexpr Bits<T> kSignBit = Bits<T>{1} << (kWidth<T> - 1);
-template <class T> inline constexpr Bits<T> kInfBits = (kSignBit<T> - 1) & ~((Bits<T>{1} << kMantissaBits<T>)-1);
+template <class T>
+inline constexpr Bits<T> kInfBits = (kSignBit<T> - 1) & ~((Bits<T>{1} << kMantissaBits<T>)-1);
 template <class T> inline constexpr Bits<T> kQuietBit = Bits<T>{1} << (kMantissaBits<T> - 1);
 template <class T> inline constexpr Bits<T> kMinNormalBits = Bits<T>{1} << kMantissaBits<T>;
 // The canonical NaN: positive, quiet, zero payload (spec, "NaN Generation and Propagation").
@@ -50,8 +51,12 @@ constexpr uint32_t unbox(uint64_t reg) {
 }
 
 // Sign injection works on raw bits and never canonicalises a NaN.
-template <class T> constexpr Bits<T> sgnj(Bits<T> a, Bits<T> b) { return (a & ~kSignBit<T>) | (b & kSignBit<T>); }
-template <class T> constexpr Bits<T> sgnjn(Bits<T> a, Bits<T> b) { return (a & ~kSignBit<T>) | (~b & kSignBit<T>); }
+template <class T> constexpr Bits<T> sgnj(Bits<T> a, Bits<T> b) {
+    return (a & ~kSignBit<T>) | (b & kSignBit<T>);
+}
+template <class T> constexpr Bits<T> sgnjn(Bits<T> a, Bits<T> b) {
+    return (a & ~kSignBit<T>) | (~b & kSignBit<T>);
+}
 template <class T> constexpr Bits<T> sgnjx(Bits<T> a, Bits<T> b) { return a ^ (b & kSignBit<T>); }
 
 // FCLASS: one bit set out of ten (spec table "Format of result of FCLASS instruction").
@@ -59,29 +64,34 @@ template <class T> constexpr uint64_t classify(Bits<T> a) {
     const bool neg = (a & kSignBit<T>) != 0;
     const Bits<T> mag = a & ~kSignBit<T>;
     unsigned bit;
-    if (mag == kInfBits<T>) bit = neg ? 0 : 7;
-    else if (mag > kInfBits<T>) bit = is_snan<T>(a) ? 8 : 9;
-    else if (mag == 0) bit = neg ? 3 : 4;
-    else if (mag < kMinNormalBits<T>) bit = neg ? 2 : 5;
-    else bit = neg ? 1 : 6;
+    if (mag == kInfBits<T>)
+        bit = neg ? 0 : 7;
+    else if (mag > kInfBits<T>)
+        bit = is_snan<T>(a) ? 8 : 9;
+    else if (mag == 0)
+        bit = neg ? 3 : 4;
+    else if (mag < kMinNormalBits<T>)
+        bit = neg ? 2 : 5;
+    else
+        bit = neg ? 1 : 6;
     return uint64_t{1} << bit;
 }
 
 // The operations that round or compare. `rm` is a resolved mode (0..4); flags are ORed into `flags`.
 template <class T> struct Ieee {
     using B = Bits<T>;
-    static B add(B a, B b, unsigned rm, uint32_t& flags);
-    static B sub(B a, B b, unsigned rm, uint32_t& flags);
-    static B mul(B a, B b, unsigned rm, uint32_t& flags);
-    static B div(B a, B b, unsigned rm, uint32_t& flags);
-    static B sqrt(B a, unsigned rm, uint32_t& flags);
+    static B add(B a, B b, unsigned rm, uint32_t& flags) noexcept;
+    static B sub(B a, B b, unsigned rm, uint32_t& flags) noexcept;
+    static B mul(B a, B b, unsigned rm, uint32_t& flags) noexcept;
+    static B div(B a, B b, unsigned rm, uint32_t& flags) noexcept;
+    static B sqrt(B a, unsigned rm, uint32_t& flags) noexcept;
     // a×b+c with a single rounding (FMADD; the other three negate a and/or c first).
-    static B fma(B a, B b, B c, unsigned rm, uint32_t& flags);
-    static B min(B a, B b, uint32_t& flags);
-    static B max(B a, B b, uint32_t& flags);
-    static bool eq(B a, B b, uint32_t& flags); // quiet: NV only for a signalling NaN
-    static bool lt(B a, B b, uint32_t& flags); // signalling: NV for any NaN
-    static bool le(B a, B b, uint32_t& flags);
+    static B fma(B a, B b, B c, unsigned rm, uint32_t& flags) noexcept;
+    static B min(B a, B b, uint32_t& flags) noexcept;
+    static B max(B a, B b, uint32_t& flags) noexcept;
+    static bool eq(B a, B b, uint32_t& flags) noexcept; // quiet: NV only for a signalling NaN
+    static bool lt(B a, B b, uint32_t& flags) noexcept; // signalling: NV for any NaN
+    static bool le(B a, B b, uint32_t& flags) noexcept;
 };
 extern template struct Ieee<float>;
 extern template struct Ieee<double>;
@@ -89,8 +99,8 @@ extern template struct Ieee<double>;
 // FCVT between a format and an integer type I (int32_t, uint32_t, int64_t, uint64_t).
 template <class T, class I> struct IntConvert {
     // Rounds to an integer and saturates out of range (NaN gives the maximum), raising NV instead of NX then.
-    static I to_int(Bits<T> a, unsigned rm, uint32_t& flags);
-    static Bits<T> from_int(I v, unsigned rm, uint32_t& flags);
+    static I to_int(Bits<T> a, unsigned rm, uint32_t& flags) noexcept;
+    static Bits<T> from_int(I v, unsigned rm, uint32_t& flags) noexcept;
 };
 extern template struct IntConvert<float, int32_t>;
 extern template struct IntConvert<float, uint32_t>;
@@ -102,8 +112,8 @@ extern template struct IntConvert<double, int64_t>;
 extern template struct IntConvert<double, uint64_t>;
 
 // FCVT.S.D rounds; FCVT.D.S is exact. Both canonicalise NaNs and raise NV for a signalling NaN.
-uint32_t narrow(uint64_t a, unsigned rm, uint32_t& flags);
-uint64_t widen(uint32_t a, unsigned rm, uint32_t& flags); // rm is unused: the result is exact
+uint32_t narrow(uint64_t a, unsigned rm, uint32_t& flags) noexcept;
+uint64_t widen(uint32_t a, unsigned rm, uint32_t& flags) noexcept; // rm is unused: the result is exact
 
 } // namespace fpu
 } // namespace tern

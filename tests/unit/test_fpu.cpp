@@ -1,5 +1,5 @@
-// F and D semantics, run through the interpreter's dispatch table on a real Hart. Expected values come from the
-// spec and from exact arithmetic on the operands (each case says why).
+// F and D semantics, run through the interpreter's dispatch table on a real Hart. Expected values come from
+// the spec and from exact arithmetic on the operands (each case says why).
 #include <doctest/doctest.h>
 
 #include <bit>
@@ -115,7 +115,10 @@ TEST_CASE_FIXTURE(Fp, "every rounding mode on an exact tie of fadd") {
     struct Case {
         unsigned rm;
         bool pos_up, neg_up; // whether +x / -x round away from zero
-    } cases[] = {{kRNE, false, false}, {kRTZ, false, false}, {kRDN, false, true}, {kRUP, true, false},
+    } cases[] = {{kRNE, false, false},
+                 {kRTZ, false, false},
+                 {kRDN, false, true},
+                 {kRUP, true, false},
                  {kRMM, true, true}};
     for (const Case& c : cases) {
         CAPTURE(c.rm);
@@ -147,12 +150,12 @@ TEST_CASE_FIXTURE(Fp, "RMM and RNE differ on a tie whose lower neighbour is even
 TEST_CASE_FIXTURE(Fp, "division and square root round in every mode") {
     // 1/3 = 0.0101...: binary32 rounds up to ...ab in RNE, binary64 rounds down to ...55.
     const uint32_t third_s[] = {0x3eaaaaab, 0x3eaaaaaa, 0x3eaaaaaa, 0x3eaaaaab, 0x3eaaaaab};
-    const uint64_t third_d[] = {0x3fd5555555555555, 0x3fd5555555555555, 0x3fd5555555555555, 0x3fd5555555555556,
-                                0x3fd5555555555555};
+    const uint64_t third_d[] = {0x3fd5555555555555, 0x3fd5555555555555, 0x3fd5555555555555,
+                                0x3fd5555555555556, 0x3fd5555555555555};
     // sqrt(2): binary32 0x3fb504f3 lies below it, binary64 0x3ff6a09e667f3bcd above it.
     const uint32_t sqrt2_s[] = {0x3fb504f3, 0x3fb504f3, 0x3fb504f3, 0x3fb504f4, 0x3fb504f3};
-    const uint64_t sqrt2_d[] = {0x3ff6a09e667f3bcd, 0x3ff6a09e667f3bcc, 0x3ff6a09e667f3bcc, 0x3ff6a09e667f3bcd,
-                                0x3ff6a09e667f3bcd};
+    const uint64_t sqrt2_d[] = {0x3ff6a09e667f3bcd, 0x3ff6a09e667f3bcc, 0x3ff6a09e667f3bcc,
+                                0x3ff6a09e667f3bcd, 0x3ff6a09e667f3bcd};
     for (unsigned rm = kRNE; rm <= kRMM; ++rm) {
         CAPTURE(rm);
         CHECK(s2(Op::fdiv_s, 1.0f, 3.0f, rm) == third_s[rm]);
@@ -224,7 +227,8 @@ TEST_CASE_FIXTURE(Fp, "each exception flag") {
     CHECK(s2(Op::fmul_s, -kFltMax, 2.0f, kRDN) == bits(-kInfF));
     CHECK(s2(Op::fmul_s, kFltMax, 2.0f, kRMM) == bits(kInfF));
     CHECK(fflags() == (kOF | kNX));
-    CHECK(d2(Op::fmul_d, std::numeric_limits<double>::max(), 2.0, kRDN) == bits(std::numeric_limits<double>::max()));
+    CHECK(d2(Op::fmul_d, std::numeric_limits<double>::max(), 2.0, kRDN) ==
+          bits(std::numeric_limits<double>::max()));
     CHECK(fflags() == (kOF | kNX));
     // Underflow is tiny and inexact: (1 + 2^-23)·2^-127 loses its last bit in the subnormal range.
     CHECK(s2(Op::fmul_s, 0x1.000002p-126f, 0.5f) == 0x00400000);
@@ -247,8 +251,9 @@ TEST_CASE_FIXTURE(Fp, "fflags accrue and are never cleared by an instruction") {
 }
 
 TEST_CASE_FIXTURE(Fp, "tininess is detected after rounding") {
-    // (2 - 2^-22)(1 + 2^-23)·2^-127 = 2^-126(1 - 2^-46): below the smallest normal before rounding, but rounding
-    // to 24 bits with an unbounded exponent gives exactly 2^-126, so RNE raises no UF; RTZ stays tiny.
+    // (2 - 2^-22)(1 + 2^-23)·2^-127 = 2^-126(1 - 2^-46): below the smallest normal before rounding, but
+    // rounding to 24 bits with an unbounded exponent gives exactly 2^-126, so RNE raises no UF; RTZ stays
+    // tiny.
     CHECK(s2(Op::fmul_s, 0x1.fffffcp-63f, 0x1.000002p-64f, kRNE) == 0x00800000);
     CHECK(fflags() == kNX);
     CHECK(s2(Op::fmul_s, 0x1.fffffcp-63f, 0x1.000002p-64f, kRTZ) == 0x007fffff);
@@ -462,10 +467,11 @@ TEST_CASE_FIXTURE(Fp, "fclass: all ten classes") {
         REQUIRE(run(Op::fclass_d, 10, 1));
         return s.x[10];
     };
-    const uint32_t singles[10] = {bits(-kInfF), bits(-1.0f), 0x80000001, bits(-0.0f), bits(0.0f),
+    const uint32_t singles[10] = {bits(-kInfF), bits(-1.0f), 0x80000001,  bits(-0.0f), bits(0.0f),
                                   0x007fffff,   bits(1.0f),  bits(kInfF), kSNaN32,     kQNaNPayload32};
-    const uint64_t doubles[10] = {bits(-kInfD), bits(-1.0), 0x800fffffffffffff, bits(-0.0), bits(0.0),
-                                  0x0000000000000001, bits(1.0), bits(kInfD), kSNaN64, kQNaNPayload64};
+    const uint64_t doubles[10] = {bits(-kInfD), bits(-1.0),         0x800fffffffffffff, bits(-0.0),
+                                  bits(0.0),    0x0000000000000001, bits(1.0),          bits(kInfD),
+                                  kSNaN64,      kQNaNPayload64};
     for (unsigned i = 0; i < 10; ++i) {
         CAPTURE(i);
         CHECK(cls_s(singles[i]) == 1u << i);
@@ -526,8 +532,8 @@ TEST_CASE_FIXTURE(Fp, "fcvt to integers saturates for every integer type") {
     };
     for (const Case& c : cases) {
         CAPTURE(op_info(c.op).mnemonic);
-        const bool single = c.op == Op::fcvt_w_s || c.op == Op::fcvt_wu_s || c.op == Op::fcvt_l_s ||
-                            c.op == Op::fcvt_lu_s;
+        const bool single =
+            c.op == Op::fcvt_w_s || c.op == Op::fcvt_wu_s || c.op == Op::fcvt_l_s || c.op == Op::fcvt_lu_s;
         const uint64_t inf = single ? box(bits(kInfF)) : bits(kInfD);
         const uint64_t neg_inf = single ? box(bits(-kInfF)) : bits(-kInfD);
         const uint64_t nan = single ? box(kSNaN32) : kQNaNPayload64;
@@ -631,7 +637,8 @@ TEST_CASE_FIXTURE(Fp, "sign injection works on raw bits") {
 
 TEST_CASE_FIXTURE(Fp, "every F and D instruction is illegal while FS is Off") {
     s.csr.mstatus = 0;
-    for (unsigned i = 0; i < 32; ++i) s.f[i] = 0x1111 * i, s.x[i] = 0x80000000 + 8 * i;
+    for (unsigned i = 0; i < 32; ++i)
+        s.f[i] = 0x1111 * i, s.x[i] = 0x80000000 + 8 * i;
     for (size_t i = 0; i < kOpCount; ++i) {
         const Op op = static_cast<Op>(i);
         const std::string_view operands = op_info(op).operands;
@@ -640,7 +647,8 @@ TEST_CASE_FIXTURE(Fp, "every F and D instruction is illegal while FS is Off") {
         CHECK_FALSE(run(op, 3, 5, 6, kRNE, 7));
         CHECK(s.csr.mcause == kIllegal);
     }
-    for (unsigned i = 0; i < 32; ++i) CHECK(s.f[i] == 0x1111 * i);
+    for (unsigned i = 0; i < 32; ++i)
+        CHECK(s.f[i] == 0x1111 * i);
     CHECK(s.x[3] == 0x80000000 + 8 * 3);
     CHECK(s.csr.mstatus == 0);
     CHECK(s.csr.fcsr == 0);
