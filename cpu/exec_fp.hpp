@@ -44,8 +44,14 @@ template <class B> void write(HartState& s, unsigned rd, B v) {
         s.f[rd] = v;
     mark_fs_dirty(s);
 }
-inline void accrue(HartState& s, uint32_t flags) {
-    if (flags == 0) [[likely]]
+// Accrues an operation's flags. Operations start from the flags already accrued when FS is Dirty (letting the
+// host skip work for flags that cannot change anything), and from zero otherwise, so that any flag raised is
+// seen and marks FS Dirty.
+inline uint32_t accrued(const HartState& s) {
+    return (s.csr.mstatus & csr_bits::kFS) == csr_bits::kFSDirty ? s.csr.fcsr & fpu::kFflagsMask : 0;
+}
+inline void accrue(HartState& s, uint32_t before, uint32_t flags) {
+    if (flags == before) [[likely]]
         return;
     s.csr.fcsr |= flags;
     mark_fs_dirty(s);
@@ -57,18 +63,20 @@ inline void accrue(HartState& s, uint32_t flags) {
 template <class B> void rounded(Hart& hart, const DecodedInsn& insn, B (*op)(B, B, unsigned, uint32_t&)) {
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
-    uint32_t flags = 0;
+    const uint32_t before = accrued(hart.state);
+    uint32_t flags = before;
     const B result = op(FP_READ(rs1), FP_READ(rs2), rm, flags);
-    accrue(hart.state, flags);
+    accrue(hart.state, before, flags);
     write<B>(hart.state, insn.rd, result);
 }
 // fd = op(fs1) rounded (FSQRT).
 template <class B> void rounded(Hart& hart, const DecodedInsn& insn, B (*op)(B, unsigned, uint32_t&)) {
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
-    uint32_t flags = 0;
+    const uint32_t before = accrued(hart.state);
+    uint32_t flags = before;
     const B result = op(FP_READ(rs1), rm, flags);
-    accrue(hart.state, flags);
+    accrue(hart.state, before, flags);
     write<B>(hart.state, insn.rd, result);
 }
 // fd = (±fs1)×fs2 ± fs3 with one rounding; negating an input flips its sign bit exactly as the spec's
@@ -79,18 +87,20 @@ void fused(Hart& hart, const DecodedInsn& insn, B (*op)(B, B, B, unsigned, uint3
     constexpr B kSign = B{1} << (sizeof(B) * 8 - 1);
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
-    uint32_t flags = 0;
+    const uint32_t before = accrued(hart.state);
+    uint32_t flags = before;
     const B result = op(FP_READ(rs1) ^ (negate_product ? kSign : 0), FP_READ(rs2),
                         FP_READ(rs3) ^ (negate_addend ? kSign : 0), rm, flags);
-    accrue(hart.state, flags);
+    accrue(hart.state, before, flags);
     write<B>(hart.state, insn.rd, result);
 }
 // fd = op(fs1, fs2), not rounded (FMIN, FMAX).
 template <class B> void unrounded(Hart& hart, const DecodedInsn& insn, B (*op)(B, B, uint32_t&)) {
     if (!enabled(hart, insn)) return;
-    uint32_t flags = 0;
+    const uint32_t before = accrued(hart.state);
+    uint32_t flags = before;
     const B result = op(FP_READ(rs1), FP_READ(rs2), flags);
-    accrue(hart.state, flags);
+    accrue(hart.state, before, flags);
     write<B>(hart.state, insn.rd, result);
 }
 // fd = op(fs1, fs2), bits only (FSGNJ*).
@@ -101,9 +111,10 @@ template <class B> void sign_inject(Hart& hart, const DecodedInsn& insn, B (*op)
 // xd = op(fs1, fs2) (FEQ, FLT, FLE).
 template <class B> void compare(Hart& hart, const DecodedInsn& insn, bool (*op)(B, B, uint32_t&)) {
     if (!enabled(hart, insn)) return;
-    uint32_t flags = 0;
+    const uint32_t before = accrued(hart.state);
+    uint32_t flags = before;
     const bool result = op(FP_READ(rs1), FP_READ(rs2), flags);
-    accrue(hart.state, flags);
+    accrue(hart.state, before, flags);
     WRITE_RD(result);
 }
 // xd = op(fs1) (FCLASS).
@@ -116,9 +127,10 @@ template <class B, class I>
 void to_int(Hart& hart, const DecodedInsn& insn, I (*op)(B, unsigned, uint32_t&)) {
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
-    uint32_t flags = 0;
+    const uint32_t before = accrued(hart.state);
+    uint32_t flags = before;
     const I result = op(FP_READ(rs1), rm, flags);
-    accrue(hart.state, flags);
+    accrue(hart.state, before, flags);
     if constexpr (sizeof(I) == 4)
         WRITE_RD(sext32(static_cast<uint32_t>(result)));
     else
@@ -129,9 +141,10 @@ template <class B, class I>
 void from_int(Hart& hart, const DecodedInsn& insn, B (*op)(I, unsigned, uint32_t&)) {
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
-    uint32_t flags = 0;
+    const uint32_t before = accrued(hart.state);
+    uint32_t flags = before;
     const B result = op(static_cast<I>(RS1), rm, flags);
-    accrue(hart.state, flags);
+    accrue(hart.state, before, flags);
     write<B>(hart.state, insn.rd, result);
 }
 // FCVT.S.D and FCVT.D.S.
@@ -139,9 +152,10 @@ template <class To, class From>
 void convert(Hart& hart, const DecodedInsn& insn, To (*op)(From, unsigned, uint32_t&)) {
     unsigned rm;
     if (!rounding_mode(hart, insn, rm)) return;
-    uint32_t flags = 0;
+    const uint32_t before = accrued(hart.state);
+    uint32_t flags = before;
     const To result = op(read<From>(hart.state, insn.rs1), rm, flags);
-    accrue(hart.state, flags);
+    accrue(hart.state, before, flags);
     write<To>(hart.state, insn.rd, result);
 }
 

@@ -38,28 +38,39 @@ constexpr uint32_t to_fflags(uint32_t host) {
 }
 
 constexpr uint32_t kMxcsrDefault = 0x1f80; // all exceptions masked, round to nearest, no FTZ/DAZ
+constexpr uint32_t kMxcsrRoundingMask = 3u << 13;
+constexpr uint32_t kMxcsrDenormalFlag = 0x02;
 // x86 rounding control for RNE, RTZ, RDN, RUP.
 constexpr uint32_t kMxcsrRoundingControl[4] = {0u << 13, 3u << 13, 1u << 13, 2u << 13};
+constexpr uint32_t to_host_flags(uint32_t fflags) {
+    return ((fflags & kNV) ? 0x01 : 0) | ((fflags & kDZ) ? 0x04 : 0) | ((fflags & kOF) ? 0x08 : 0) |
+           ((fflags & kUF) ? 0x10 : 0) | ((fflags & kNX) ? 0x20 : 0);
+}
 
-// Installs a rounding mode on the SSE unit for one operation and collects its flags. The host is left in its
-// default state afterwards, so the rest of the emulator computes as usual; MXCSR is only written when the
-// mode differs or a flag was raised.
+// Installs a rounding mode on the SSE unit for one operation and collects its flags. The rounding mode is
+// restored afterwards, so the rest of the emulator computes as usual. Writing MXCSR and then raising a flag
+// again is slow, so host flags are left sticky and only cleared when they matter: a flag the guest has
+// already accrued (`accrued`) cannot change fflags, so it may stay set (the caller passes 0 when it needs to
+// know exactly, e.g. to mark FS dirty). In the common case (RNE, NX already accrued) MXCSR is only read.
 class SseRounding {
   public:
-    explicit SseRounding(unsigned rm) : mode_(kMxcsrDefault | kMxcsrRoundingControl[rm]) {
-        if (_mm_getcsr() != mode_) _mm_setcsr(mode_);
+    SseRounding(unsigned rm, uint32_t accrued)
+        : mode_(kMxcsrDefault | kMxcsrRoundingControl[rm]),
+          sticky_ok_(to_host_flags(accrued) | kMxcsrDenormalFlag) {
+        const uint32_t csr = _mm_getcsr();
+        if ((csr & ~sticky_ok_) != mode_) _mm_setcsr(mode_ | (csr & sticky_ok_));
     }
     uint32_t fflags() const {
         const uint32_t csr = _mm_getcsr();
-        if (csr != kMxcsrDefault) _mm_setcsr(kMxcsrDefault);
-        return to_fflags(csr);
+        if (csr & kMxcsrRoundingMask) _mm_setcsr(csr & ~kMxcsrRoundingMask);
+        return to_fflags(csr); // may include flags in `accrued`: ORing them again changes nothing
     }
 
   private:
-    uint32_t mode_;
+    uint32_t mode_, sticky_ok_;
 };
 struct SseTowardZero : SseRounding {
-    SseTowardZero() : SseRounding(kRTZ) {}
+    SseTowardZero() : SseRounding(kRTZ, 0) {} // round to odd needs the exact inexact flag
 };
 
 // The same for x87 extended precision (used only for binary64 RMM), through <cfenv>.
@@ -197,7 +208,7 @@ template <class T> using Wider = std::conditional_t<std::is_same_v<T, float>, do
 
 // f evaluated on the host in mode rm (RNE, RTZ, RDN or RUP).
 template <class T, class F, class... A> Bits<T> on_host(unsigned rm, uint32_t& flags, F f, A... args) {
-    SseRounding env(rm);
+    SseRounding env(rm, flags);
     pin(args...);
     T r = static_cast<T>(f(args...));
     pin(r);

@@ -77,7 +77,9 @@ template <class T> constexpr uint64_t classify(Bits<T> a) {
     return uint64_t{1} << bit;
 }
 
-// The operations that round or compare. `rm` is a resolved mode (0..4); flags are ORed into `flags`.
+// The operations that round or compare. `rm` is a resolved mode (0..4). Raised flags are ORed into `flags`;
+// its value on entry says which flags are already accrued, and those may or may not be reported again (pass 0
+// to learn exactly which flags an operation raises).
 template <class T> struct Ieee {
     using B = Bits<T>;
     static B add(B a, B b, unsigned rm, uint32_t& flags) noexcept;

@@ -692,3 +692,28 @@ TEST_CASE_FIXTURE(Fp, "the host rounding mode is restored after each operation")
     CHECK(s3(Op::fmadd_s, 1.0f, 1.0f, 0x1p-24f, kRDN) == bits(1.0f));
     CHECK(std::fegetround() == FE_TONEAREST);
 }
+
+TEST_CASE_FIXTURE(Fp, "new flags are seen after others have accrued (FS Dirty)") {
+    s.csr.mstatus = csr_bits::kFSDirty | csr_bits::kSD;
+    s.csr.fcsr = kNX;
+    set(1, 1.0f), set(2, 0x1p-30f), set(4, 0x1.000002p-126f), set(5, 0.5f), set(6, 0.0f), set(7, kFltMax);
+    REQUIRE(run(Op::fadd_s, 3, 1, 2)); // NX again
+    CHECK(s.csr.fcsr == kNX);
+    REQUIRE(run(Op::fmul_s, 3, 4, 5)); // UF
+    CHECK(s.csr.fcsr == (kNX | kUF));
+    REQUIRE(run(Op::fadd_s, 3, 1, 2, kRUP));
+    REQUIRE(run(Op::fdiv_s, 3, 1, 6)); // DZ
+    CHECK(s.csr.fcsr == (kNX | kUF | kDZ));
+    REQUIRE(run(Op::fmul_s, 3, 7, 7, kRDN)); // OF
+    CHECK(s.csr.fcsr == (kNX | kUF | kDZ | kOF));
+    REQUIRE(run(Op::fdiv_s, 3, 6, 6)); // NV
+    CHECK(s.csr.fcsr == (kNX | kUF | kDZ | kOF | kNV));
+    // Accrued flags from earlier do not leak into a fresh start.
+    clear_fflags();
+    REQUIRE(run(Op::fadd_s, 3, 1, 1));
+    CHECK(fflags() == 0);
+    // FS Clean with NX accrued: raising NX again is a write of fflags and dirties FS.
+    s.csr.mstatus = 2ull << csr_bits::kFSShift, s.csr.fcsr = kNX;
+    REQUIRE(run(Op::fcvt_w_s, 10, 2));
+    CHECK(s.csr.mstatus == (csr_bits::kFSDirty | csr_bits::kSD));
+}

@@ -1,13 +1,17 @@
-// Feeds cpu/fpu.cpp the cases reference.py generates: reads "op rm a b c" (hex bits), prints "result flags".
+// Feeds cpu/fpu.cpp the cases reference.py generates: reads "op rm a b c init" (hex bits; init =
+// flags already accrued), prints "result flags".
 #include <cstdio>
 #include <cstring>
 #include <cstdint>
 #include "cpu/fpu.hpp"
 using namespace tern::fpu;
 int main() {
-    char op[32]; unsigned rm; unsigned long long a, b, c;
-    while (scanf("%31s %u %llx %llx %llx", op, &rm, &a, &b, &c) == 5) {
-        uint32_t fl = 0; unsigned long long r = 0;
+    char op[32];
+    unsigned rm, init;
+    unsigned long long a, b, c;
+    while (scanf("%31s %u %llx %llx %llx %x", op, &rm, &a, &b, &c, &init) == 6) {
+        uint32_t fl = init;
+        unsigned long long r = 0;
         using S = Ieee<float>; using D = Ieee<double>;
         if (!strcmp(op, "adds")) r = S::add(a, b, rm, fl);
         else if (!strcmp(op, "subs")) r = S::sub(a, b, rm, fl);
