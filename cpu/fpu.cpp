@@ -4,9 +4,9 @@
 //  - NaN results are replaced by the canonical NaN (x86 propagates payloads);
 //  - x86 has no round-to-nearest-ties-to-max-magnitude (RMM), and a single-precision fma computed in double
 //    and rounded again is not correctly rounded. Both go through round-to-odd in a wider format (double for
-//    binary32, x87 extended for binary64) followed by one exact software rounding (round_pack): rounding to
-//    odd with at least two extra bits and then rounding once more gives the correctly rounded result in any
-//    mode (Boldo & Melquiond, "When double rounding is odd");
+//    binary32, x87 extended for binary64) and then one more rounding (by hand for RMM): rounding to odd with
+//    at least two extra bits and then rounding once more gives the correctly rounded result in any mode
+//    (Boldo & Melquiond, "When double rounding is odd");
 //  - ∞×0+qNaN raises NV (the spec requires it; IEEE leaves it to the implementation);
 //  - conversions to and from integers, min/max and comparisons are done by hand.
 #include "cpu/fpu.hpp"
@@ -288,15 +288,60 @@ template <class T> Bits<T> Ieee<T>::sqrt(B a, unsigned rm, uint32_t& flags) noex
     return rounded<T>(
         rm, flags, [](auto x) { return std::sqrt(x); }, value<T>(a));
 }
+// binary32 fma. Rounding a double fma to float again can be off by one ulp, so the double result must be
+// rounded to odd first; that is done without touching MXCSR (writing it is slow): a×b of two singles is exact
+// in double, so a×b+c is a sum of two doubles, which TwoSum (Knuth; exact in RNE) gives exactly as r + e. The
+// round-to-odd double is r, or its neighbour toward zero when e points that way, with the last bit set if e
+// != 0.
+Bits<float> fma_single(float a, float b, float c, unsigned rm, uint32_t& flags) {
+    double p, addend, r, e;
+    {
+        SseRounding host(kRNE, kFflagsMask); // normally only reads MXCSR; the flags are computed below
+        pin(a, b, c);
+        p = static_cast<double>(a) * static_cast<double>(b);
+        addend = c;
+        r = p + addend;
+        const double bb = r - p;
+        e = (p - (r - bb)) + (addend - bb);
+        pin(r, e);
+        host.fflags();
+    }
+    if (!std::isfinite(r)) { // an infinite or NaN operand (a finite sum cannot overflow in double)
+        if (std::isnan(r)) {
+            // Invalid (∞-∞, ∞×0) unless a quiet NaN operand made it NaN; a signalling NaN is always invalid.
+            const uint32_t ab[3] = {std::bit_cast<uint32_t>(a), std::bit_cast<uint32_t>(b),
+                                    std::bit_cast<uint32_t>(c)};
+            const bool any_nan = is_nan<float>(ab[0]) || is_nan<float>(ab[1]) || is_nan<float>(ab[2]);
+            if (!any_nan || is_snan<float>(ab[0]) || is_snan<float>(ab[1]) || is_snan<float>(ab[2]))
+                flags |= kNV;
+            return kCanonicalNaN<float>;
+        }
+        return std::signbit(r) ? kSignBit<float> | kInfBits<float> : kInfBits<float>;
+    }
+    auto sum = [](auto x, auto y) { return x + y; };
+    // An exact zero's sign depends on the mode (IEEE 754 6.3: -0 only in RDN, or for -0 + -0); RMM acts as
+    // RNE.
+    if (r == 0) return on_host<float>(rm == kRMM ? kRNE : rm, flags, sum, p, addend);
+    uint64_t odd = std::bit_cast<uint64_t>(r);
+    if (e != 0) {
+        if (std::signbit(e) != std::signbit(r)) odd -= 1; // r was rounded away from zero
+        odd |= 1;
+    }
+    const double w = std::bit_cast<double>(odd);
+    if (rm == kRMM) return narrow_exact<float>(w, rm, flags);
+    return on_host<float>(
+        rm, flags, [](double x) { return x; }, w);
+}
+
 template <class T> Bits<T> Ieee<T>::fma(B a, B b, B c, unsigned rm, uint32_t& flags) noexcept {
-    auto fused = [](auto x, auto y, auto z) { return std::fma(x, y, z); };
     // ∞×0 is invalid even when the addend is a quiet NaN (spec, FMADD description).
     if ((is_inf<T>(a) && is_zero<T>(b)) || (is_zero<T>(a) && is_inf<T>(b))) flags |= kNV;
-    // A binary32 fma rounded in double and then again to float can be off by one ulp: always go through odd.
     if constexpr (std::is_same_v<T, float>)
-        return via_round_to_odd<T>(rm, flags, fused, value<T>(a), value<T>(b), value<T>(c));
+        return fma_single(value<T>(a), value<T>(b), value<T>(c), rm, flags);
     else
-        return rounded<T>(rm, flags, fused, value<T>(a), value<T>(b), value<T>(c));
+        return rounded<T>(
+            rm, flags, [](auto x, auto y, auto z) { return std::fma(x, y, z); }, value<T>(a), value<T>(b),
+            value<T>(c));
 }
 
 // minimumNumber/maximumNumber (spec, FMIN/FMAX): -0.0 < +0.0; a single NaN operand yields the other operand.
