@@ -4,8 +4,8 @@
 //  - NaN results are replaced by the canonical NaN (x86 propagates payloads);
 //  - x86 has no round-to-nearest-ties-to-max-magnitude (RMM), and a single-precision fma computed in double
 //    and rounded again is not correctly rounded. Both go through round-to-odd in a wider format (double for
-//    binary32, x87 extended for binary64) and then one more rounding (by hand for RMM): rounding to odd with
-//    at least two extra bits and then rounding once more gives the correctly rounded result in any mode
+//    binary32, x87 extended for binary64 RMM) and then one more rounding (by hand for RMM): rounding to odd
+//    with at least two extra bits and then rounding once more gives the correctly rounded result in any mode
 //    (Boldo & Melquiond, "When double rounding is odd");
 //  - ∞×0+qNaN raises NV (the spec requires it; IEEE leaves it to the implementation);
 //  - conversions to and from integers, min/max and comparisons are done by hand.
@@ -101,7 +101,7 @@ template <class V> inline void pin_one(V& v) {
 }
 template <class... V> inline void pin(V&... v) { (pin_one(v), ...); }
 
-// --- Exact software rounding -------------------------------------------------------------------------------
+// --- Exact software rounding ---
 
 // Rounds sign × sig × 2^exp (sig != 0, exact) to T in mode rm. RISC-V detects tininess after rounding: the
 // result is tiny if rounding to T's precision with an unbounded exponent gives a magnitude below the smallest
@@ -203,10 +203,9 @@ template <class W> W jam(W w) {
 
 template <class T> using Wider = std::conditional_t<std::is_same_v<T, float>, double, long double>;
 
-// --- The two evaluation paths
-// -------------------------------------------------------------------------------
+// --- The two evaluation paths ---
 
-// f evaluated on the host in mode rm (RNE, RTZ, RDN or RUP).
+// f evaluated on the host in mode rm (RNE, RTZ, RDN or RUP: x86 has no RMM).
 template <class T, class F, class... A> Bits<T> on_host(unsigned rm, uint32_t& flags, F f, A... args) {
     SseRounding env(rm, flags);
     pin(args...);
@@ -216,12 +215,12 @@ template <class T, class F, class... A> Bits<T> on_host(unsigned rm, uint32_t& f
     return canonical_bits(r);
 }
 
-// f evaluated in a wider format rounded to odd, then rounded once to T by hand. The wider format has at least
-// two more significand bits and enough exponent range that T's operands never overflow or underflow in it, so
-// NV and DZ come from the wide step and OF, UF, NX from the final rounding (which is inexact whenever the
-// wide step was, as its last bit is then set below T's precision).
-template <class T, class F, class... A>
-Bits<T> via_round_to_odd(unsigned rm, uint32_t& flags, F f, A... args) {
+// f evaluated in RMM: in a wider format rounded to odd, then rounded once to T by hand. The wider format has
+// at least two more significand bits and enough exponent range that T's operands never overflow or underflow
+// in it, so NV and DZ come from the wide step and OF, UF, NX from the final rounding (which is inexact
+// whenever the wide step was, as its last bit is then set below T's precision). An exact zero gets the same
+// sign in RTZ as in RMM.
+template <class T, class F, class... A> Bits<T> rmm_via_round_to_odd(uint32_t& flags, F f, A... args) {
     using W = Wider<T>;
     using Env = std::conditional_t<std::is_same_v<W, double>, SseTowardZero, X87TowardZero>;
     Env env;
@@ -231,18 +230,14 @@ Bits<T> via_round_to_odd(unsigned rm, uint32_t& flags, F f, A... args) {
     W w = std::apply(f, wide);
     pin(w);
     const uint32_t wide_flags = env.fflags();
-    // An exact zero sum is -0 in RDN and +0 in every other mode (IEEE 754 6.3), so the RTZ zero is wrong in
-    // RDN; T itself represents zero exactly, so the host can compute it directly.
-    if (w == 0 && rm == kRDN) [[unlikely]]
-        return on_host<T>(rm, flags, f, args...);
     if (wide_flags & kNX) w = jam(w);
     flags |= wide_flags & (kNV | kDZ);
-    return narrow_exact<T>(w, rm, flags);
+    return narrow_exact<T>(w, kRMM, flags);
 }
 
 template <class T, class F, class... A> Bits<T> rounded(unsigned rm, uint32_t& flags, F f, A... args) {
     if (rm == kRMM) [[unlikely]]
-        return via_round_to_odd<T>(rm, flags, f, args...);
+        return rmm_via_round_to_odd<T>(flags, f, args...);
     return on_host<T>(rm, flags, f, args...);
 }
 
@@ -265,8 +260,7 @@ template <class T> T round_to_integral(T x, unsigned rm) {
 
 } // namespace
 
-// --- Ieee<T>
-// ---------------------------------------------------------------------------------------------------
+// --- Ieee<T> ---
 
 template <class T> Bits<T> Ieee<T>::add(B a, B b, unsigned rm, uint32_t& flags) noexcept {
     return rounded<T>(
@@ -291,8 +285,8 @@ template <class T> Bits<T> Ieee<T>::sqrt(B a, unsigned rm, uint32_t& flags) noex
 // binary32 fma. Rounding a double fma to float again can be off by one ulp, so the double result must be
 // rounded to odd first; that is done without touching MXCSR (writing it is slow): a×b of two singles is exact
 // in double, so a×b+c is a sum of two doubles, which TwoSum (Knuth; exact in RNE) gives exactly as r + e. The
-// round-to-odd double is r, or its neighbour toward zero when e points that way, with the last bit set if e
-// != 0.
+// round-to-odd double is r, or its neighbour toward zero when e points that way, with the last bit set when
+// e is not zero.
 Bits<float> fma_single(float a, float b, float c, unsigned rm, uint32_t& flags) {
     double p, addend, r, e;
     {
@@ -319,8 +313,7 @@ Bits<float> fma_single(float a, float b, float c, unsigned rm, uint32_t& flags) 
         return std::signbit(r) ? kSignBit<float> | kInfBits<float> : kInfBits<float>;
     }
     auto sum = [](auto x, auto y) { return x + y; };
-    // An exact zero's sign depends on the mode (IEEE 754 6.3: -0 only in RDN, or for -0 + -0); RMM acts as
-    // RNE.
+    // An exact zero's sign depends on the mode (IEEE 754 6.3: -0 in RDN, or from -0 + -0); RMM acts as RNE.
     if (r == 0) return on_host<float>(rm == kRMM ? kRNE : rm, flags, sum, p, addend);
     uint64_t odd = std::bit_cast<uint64_t>(r);
     if (e != 0) {
@@ -378,8 +371,7 @@ template <class T> bool Ieee<T>::le(B a, B b, uint32_t& flags) noexcept {
 template struct Ieee<float>;
 template struct Ieee<double>;
 
-// --- Integer conversions
-// ------------------------------------------------------------------------------------
+// --- Integer conversions ---
 
 template <class T, class I> I IntConvert<T, I>::to_int(Bits<T> a, unsigned rm, uint32_t& flags) noexcept {
     constexpr I kMin = std::numeric_limits<I>::min(), kMax = std::numeric_limits<I>::max();
@@ -416,8 +408,7 @@ template struct IntConvert<double, uint32_t>;
 template struct IntConvert<double, int64_t>;
 template struct IntConvert<double, uint64_t>;
 
-// --- Conversions between formats
-// ----------------------------------------------------------------------------
+// --- Conversions between formats ---
 
 uint32_t narrow(uint64_t a, unsigned rm, uint32_t& flags) noexcept {
     if (is_snan<double>(a)) flags |= kNV;
