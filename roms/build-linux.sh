@@ -26,6 +26,7 @@
 #   BUILD_DIR   scratch directory (default: ${TMPDIR:-/tmp}/tern-roms-build); kept between runs
 #               so a second run is incremental.
 #   JOBS        parallel make jobs (default: 2); the build runs under `nice -n 19`.
+#   OUT_DIR     where the two images go (default: roms/linux, i.e. replace the committed ones).
 #
 # Idempotent: re-running reuses the extracted sources, the kernel object tree and the
 # downloaded .deb, and rewrites the two output images.
@@ -35,7 +36,8 @@ what=${1:-all}
 case $what in all|kernel|initramfs) ;; *) echo "usage: $0 [all|kernel|initramfs]" >&2; exit 2 ;; esac
 
 ROMS=$(cd "$(dirname "$0")" && pwd)
-OUT=$ROMS/linux
+SRC=$ROMS/linux                  # inputs: tern_defconfig, rootfs/
+OUT=${OUT_DIR:-$ROMS/linux}      # outputs: Image.zst, initramfs.cpio.zst
 BUILD_DIR=${BUILD_DIR:-${TMPDIR:-/tmp}/tern-roms-build}
 JOBS=${JOBS:-2}
 KSRC_TAR=/usr/src/linux-source-6.1.tar.xz
@@ -59,9 +61,9 @@ build_kernel() {
     for t in ${CROSS}gcc make bc bison flex zstd; do need "$t"; done
     extract_kernel_source
     echo ">> configuring (allnoconfig + roms/linux/tern_defconfig)"
-    KCONFIG_ALLCONFIG=$OUT/tern_defconfig $KMAKE -s allnoconfig
+    KCONFIG_ALLCONFIG=$SRC/tern_defconfig $KMAKE -s allnoconfig
     # Every line of the fragment must survive Kconfig, or the fragment is stale.
-    missing=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=.*|# CONFIG_[A-Za-z0-9_]+ is not set)$' "$OUT/tern_defconfig" |
+    missing=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=.*|# CONFIG_[A-Za-z0-9_]+ is not set)$' "$SRC/tern_defconfig" |
               grep -vxF -f "$KOBJ/.config" || true)
     if [ -n "$missing" ]; then
         echo "warning: fragment lines not in the final .config:" >&2
@@ -70,6 +72,7 @@ build_kernel() {
     echo ">> building Image (nice -n 19, -j$JOBS)"
     nice -n 19 $KMAKE -j"$JOBS" Image
     zstd -q -19 -f "$KOBJ/arch/riscv/boot/Image" -o "$OUT/Image.zst"
+    chmod 0644 "$OUT/Image.zst"
     echo ">> wrote $OUT/Image.zst"
 }
 
@@ -137,7 +140,7 @@ build_initramfs() {
     # Stage the skeleton with a fixed mtime: gen_init_cpio stores file mtimes, and a git
     # checkout's mtimes would otherwise make every build differ.
     rm -rf "$BUILD_DIR/rootfs"
-    cp -R "$OUT/rootfs" "$BUILD_DIR/rootfs"
+    cp -R "$SRC/rootfs" "$BUILD_DIR/rootfs"
     find "$BUILD_DIR/rootfs" -exec touch -h -d @0 {} +
     R=$BUILD_DIR/rootfs
     list=$BUILD_DIR/initramfs.list

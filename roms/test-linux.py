@@ -96,22 +96,26 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", default=os.path.join(here, "linux/Image.zst"))
     ap.add_argument("--initrd", default=os.path.join(here, "linux/initramfs.cpio.zst"))
+    ap.add_argument("--keep-zstd-initrd", action="store_true",
+                    help="pass the .zst initramfs as is (the kernel has RD_ZSTD)")
     ap.add_argument("--emulator", default=QEMU, help="command template (default: QEMU)")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", default="256M")
     ap.add_argument("--boot-timeout", type=float, default=300)
+    ap.add_argument("--fstype", default="ext2", choices=["ext2", "ext3", "ext4"])
     ap.add_argument("--log", help="also write the raw console output here")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="tern-linux-test-") as tmp:
         kernel = unzstd(args.kernel, os.path.join(tmp, "Image"))
-        initrd = unzstd(args.initrd, os.path.join(tmp, "initramfs.cpio"))
+        initrd = args.initrd if args.keep_zstd_initrd else unzstd(
+            args.initrd, os.path.join(tmp, "initramfs.cpio"))
         seed = os.path.join(tmp, "seed")
         os.mkdir(seed)
         with open(os.path.join(seed, "hello.txt"), "w") as f:
             f.write("hello from the host\n")
         disk = os.path.join(tmp, "disk.img")
-        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-d", seed, disk, "8M"], check=True)
+        subprocess.run(["mke2fs", "-q", "-F", "-t", args.fstype, "-d", seed, disk, "8M"], check=True)
 
         argv = shlex.split(args.emulator.format(kernel=kernel, initrd=initrd, disk=disk,
                                                 smp=args.smp, mem=args.mem))
@@ -126,7 +130,7 @@ def main():
             print("uname -a ->", con.run("uname -a", 30).strip())
             print("nproc ->", con.run("nproc", 30).strip())
             # One short command per line: long lines get re-drawn by ash's line editor.
-            out = con.run("mount -t ext2 /dev/vda /mnt", 60)
+            out = con.run(f"mount -t {args.fstype} /dev/vda /mnt", 60)
             print("mount ->", out.strip() or "(ok)")
             out = con.run("cat /mnt/hello.txt", 30)
             print("cat /mnt/hello.txt ->", out.strip())
