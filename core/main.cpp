@@ -1,5 +1,6 @@
 // tern: parse the command line, build the machine, load the program, run.
 #include <cstdio>
+#include <memory>
 #include <span>
 
 #include "core/boot.hpp"
@@ -28,18 +29,19 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "tern: %s\n", error.c_str());
         return 1;
     }
+    // -d items go to stderr, or to the -D file (truncated, as QEMU does).
+    std::unique_ptr<std::FILE, int (*)(std::FILE *)> log_file(nullptr, std::fclose);
     if (!options.log_file.empty()) {
-        // Nothing writes the -d log yet, but a log file that cannot be created is an error now, not later.
-        std::FILE *log = std::fopen(options.log_file.c_str(), "a");
-        if (!log) {
+        log_file.reset(std::fopen(options.log_file.c_str(), "w"));
+        if (!log_file) {
             std::fprintf(stderr, "tern: %s: cannot open log file\n", options.log_file.c_str());
             return 1;
         }
-        std::fclose(log);
     }
 
     try {
         Machine machine(options.machine);
+        machine.guest_errors.mirror_to(log_file ? log_file.get() : stderr, log_class_mask(options));
         if (std::string error = boot(machine); !error.empty()) {
             std::fprintf(stderr, "tern: %s\n", error.c_str());
             return 1;

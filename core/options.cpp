@@ -1,5 +1,7 @@
 #include "core/options.hpp"
 
+#include "core/guest_error_log.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -13,7 +15,7 @@ constexpr uint64_t kGiB = 1ull << 30;
 constexpr uint64_t kMaxRamSize = 64 * kGiB;
 constexpr unsigned kMaxHarts = 64;
 // The -d items Tern knows; QEMU has more, and an unknown one is an error rather than silently dropped.
-constexpr std::string_view kLogItems[] = {"guest_errors", "unimp", "int"};
+constexpr std::string_view kLogItems[] = {"guest_errors", "unimp", "invalid_mem"};
 
 std::optional<uint64_t> parse_decimal(std::string_view text) {
     uint64_t value = 0;
@@ -119,13 +121,13 @@ constexpr OptionRow kOptions[] = {
              const size_t comma = std::min(v.find(','), v.size());
              const std::string_view item = v.substr(0, comma);
              if (std::find(std::begin(kLogItems), std::end(kLogItems), item) == std::end(kLogItems))
-                 return "unknown -d item '" + std::string(item) + "' (known: guest_errors, unimp, int)";
+                 return "unknown -d item '" + std::string(item) + "' (known: guest_errors, unimp, invalid_mem)";
              o.log_items.emplace_back(item);
              v.remove_prefix(std::min(comma + 1, v.size()));
          }
          return {};
      },
-     "log items: guest_errors, unimp, int"},
+     "log items: guest_errors, unimp, invalid_mem"},
     {"-D", "FILE",
      [](Options &o, std::string_view v) -> std::string {
          if (v.empty()) return "-D needs a file name";
@@ -218,6 +220,16 @@ std::string check_supported(const Options &options) {
     const MachineConfig &m = options.machine;
     if (m.bios == "none" && m.kernel.empty()) return "nothing to run: -bios none needs -kernel FILE";
     return {};
+}
+
+uint8_t log_class_mask(const Options &options) {
+    uint8_t mask = 0;
+    for (const std::string &item : options.log_items) {
+        if (item == "guest_errors") mask |= static_cast<uint8_t>(LogClass::GuestError);
+        if (item == "unimp") mask |= static_cast<uint8_t>(LogClass::Unimplemented);
+        if (item == "invalid_mem") mask |= static_cast<uint8_t>(LogClass::InvalidAccess);
+    }
+    return mask;
 }
 
 std::string usage_text() {

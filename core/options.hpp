@@ -37,6 +37,9 @@ std::string check_supported(const Options &options);
 // "-m" syntax: a decimal count with an optional M or G suffix; no suffix means MiB, as in QEMU.
 std::optional<uint64_t> parse_ram_size(std::string_view text);
 
+// The guest-error log classes (LogClass bits) that the -d items ask to see.
+uint8_t log_class_mask(const Options &options);
+
 std::string usage_text();
 std::string version_text();
 

@@ -31,7 +31,7 @@ TEST_CASE("options: a full QEMU-style command line") {
                            "console=ttyS0",
                            "-nographic",
                            "-d",
-                           "guest_errors,int",
+                           "guest_errors,invalid_mem",
                            "-D",
                            "log.txt",
                            "--max-instructions",
@@ -45,7 +45,7 @@ TEST_CASE("options: a full QEMU-style command line") {
     CHECK(o.machine.initrd == "rd.img");
     CHECK(o.machine.append == "console=ttyS0");
     CHECK(o.nographic);
-    CHECK(o.log_items == std::vector<std::string>{"guest_errors", "int"});
+    CHECK(o.log_items == std::vector<std::string>{"guest_errors", "invalid_mem"});
     CHECK(o.log_file == "log.txt");
     CHECK(o.machine.max_instructions == 1000);
     CHECK(o.action == Options::Action::Run);
