@@ -133,6 +133,9 @@ int Machine::run() {
             if (config.max_instructions)
                 slice = std::min(slice, config.max_instructions - std::min(config.max_instructions, instructions_retired));
             instructions_retired += interpret(*hart, slice);
+            // Other harts run next and may write the reserved location; without
+            // tracking their stores, the reservation cannot be trusted (spec 14.2: an SC may fail).
+            if (harts.size() > 1) hart->state.reservation.valid = false;
             if (exit_requested()) break;
         }
         if (config.max_instructions && instructions_retired >= config.max_instructions) return 124;

@@ -446,4 +446,10 @@ void csr_reset(Hart& hart, uint64_t hartid) {
 
 void set_fs_dirty(CsrState& csr) { csr.mstatus |= kFSDirty | kSD; }
 
+uint64_t csr_read_for_update(Hart& hart, uint16_t addr) {
+    const uint64_t value = csr_read(hart, addr);
+    if (addr != 0x344) return value;
+    return (value & ~kSEIP) | (csrs(hart).seip_software ? kSEIP : 0);
+}
+
 } // namespace tern

@@ -27,6 +27,10 @@ bool csr_accessible(const Hart& hart, uint16_t addr, bool write);
 uint64_t csr_read(Hart& hart, uint16_t addr);
 void csr_write(Hart& hart, uint16_t addr, uint64_t value);
 
+// The value csrrs/csrrc modify: the CSR's value, except that mip.SEIP is only
+// its software-writable bit, not the PLIC's line (privileged spec 3.1.9).
+uint64_t csr_read_for_update(Hart& hart, uint16_t addr);
+
 // Reset values (privileged spec 3.4): M-mode, misa, mstatus.SXL/UXL, mhartid.
 void csr_reset(Hart& hart, uint64_t hartid);
 
