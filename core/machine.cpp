@@ -94,6 +94,12 @@ void Machine::update_interrupt_lines(Hart& hart) {
     csr.mip = mip;
 }
 
+uint64_t Machine::steps_taken() const {
+    uint64_t steps = 0;
+    for (const auto& hart : harts) steps += hart->steps;
+    return steps;
+}
+
 void Machine::update_all_interrupt_lines() {
     for (auto& hart : harts) update_interrupt_lines(*hart);
 }
@@ -131,14 +137,14 @@ int Machine::run() {
             all_waiting = false;
             uint64_t slice = kSliceInstructions;
             if (config.max_instructions)
-                slice = std::min(slice, config.max_instructions - std::min(config.max_instructions, instructions_retired));
+                slice = std::min(slice, config.max_instructions - std::min(config.max_instructions, steps_taken()));
             instructions_retired += interpret(*hart, slice);
             // Other harts run next and may write the reserved location; without
             // tracking their stores, the reservation cannot be trusted (spec 14.2: an SC may fail).
             if (harts.size() > 1) hart->state.reservation.valid = false;
             if (exit_requested()) break;
         }
-        if (config.max_instructions && instructions_retired >= config.max_instructions) return 124;
+        if (config.max_instructions && steps_taken() >= config.max_instructions) return 124;
         if (all_waiting) sleep_until_interrupt();
     }
     if (console_) console_->flush();

@@ -54,6 +54,8 @@ class Machine {
     // Mirrors the CLINT, PLIC and Sstc interrupt lines into mip.
     void update_interrupt_lines(Hart& hart);
     void update_all_interrupt_lines();
+    // Instructions attempted by all harts, retired or trapped (what --max-instructions limits).
+    uint64_t steps_taken() const;
 
     const MachineConfig config;
     MachineClock clock;

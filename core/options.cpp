@@ -142,7 +142,7 @@ constexpr OptionRow kOptions[] = {
          o.machine.max_instructions = *n;
          return {};
      },
-     "stop with exit status 124 after N instructions"},
+     "stop with exit status 124 after N instructions (retired or trapped)"},
     {"--help", "",
      [](Options &o, std::string_view) -> std::string {
          o.action = Options::Action::Help;
