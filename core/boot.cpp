@@ -42,11 +42,13 @@ std::string boot(Machine& machine) {
     FwDynamicInfo info;
     if (config.bios == "none") {
         if (config.kernel.empty()) return "nothing to run: -bios none needs -kernel FILE";
-        if (auto e = load_image(ram, config.kernel, ram.base(), firmware); !e.empty()) return failed(config.kernel, e);
+        if (auto e = load_image(ram, config.kernel, ram.base(), firmware); !e.empty())
+            return failed(config.kernel, e);
         placed.push_back(firmware);
         if (firmware.tohost) machine.attach_htif(*firmware.tohost, firmware.fromhost);
     } else {
-        const std::string path = config.bios.empty() || config.bios == "default" ? default_firmware_path() : config.bios;
+        const std::string path =
+            config.bios.empty() || config.bios == "default" ? default_firmware_path() : config.bios;
         if (path.empty())
             return "no firmware: install Debian's opensbi package, or give -bios FILE or -bios none";
         if (auto e = load_image(ram, path, ram.base(), firmware); !e.empty()) return failed(path, e);
@@ -72,7 +74,8 @@ std::string boot(Machine& machine) {
     if (!config.initrd.empty()) {
         LoadedImage initrd;
         const uint64_t address = ram.base() + kKernelOffset + std::min(ram.size() / 2, kInitrdMaxOffset);
-        if (auto e = load_raw(ram, config.initrd, address, initrd); !e.empty()) return failed(config.initrd, e);
+        if (auto e = load_raw(ram, config.initrd, address, initrd); !e.empty())
+            return failed(config.initrd, e);
         if (auto e = check_overlap(initrd, config.initrd); !e.empty()) return e;
         params.initrd = {{initrd.low, initrd.high}};
     }

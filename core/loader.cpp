@@ -48,9 +48,12 @@ std::string decompress_if_zstd(std::vector<uint8_t>& bytes, uint64_t limit) {
     while (ret != 0 && error.empty()) {
         ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
         ret = ZSTD_decompressStream(stream, &o, &in);
-        if (ZSTD_isError(ret)) error = std::string("zstd: ") + ZSTD_getErrorName(ret);
-        else if (out.size() + o.pos > limit) error = "decompressed image is larger than RAM";
-        else out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<ptrdiff_t>(o.pos));
+        if (ZSTD_isError(ret))
+            error = std::string("zstd: ") + ZSTD_getErrorName(ret);
+        else if (out.size() + o.pos > limit)
+            error = "decompressed image is larger than RAM";
+        else
+            out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<ptrdiff_t>(o.pos));
         if (ret != 0 && in.pos == in.size && o.pos == 0 && error.empty()) error = "zstd: truncated stream";
     }
     ZSTD_freeDStream(stream);

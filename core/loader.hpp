@@ -11,7 +11,7 @@ class Ram;
 
 struct LoadedImage {
     uint64_t entry = 0;
-    uint64_t low = 0, high = 0; // the RAM range the image occupies, [low, high)
+    uint64_t low = 0, high = 0;               // the RAM range the image occupies, [low, high)
     std::optional<uint64_t> tohost, fromhost; // HTIF symbols of an ELF
 };
 

@@ -8,15 +8,15 @@
 #include "core/machine.hpp"
 #include "core/options.hpp"
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     using namespace tern;
     ParseResult parsed =
-        parse_command_line(std::span<const char *const>(argv + 1, static_cast<size_t>(argc - 1)));
+        parse_command_line(std::span<const char* const>(argv + 1, static_cast<size_t>(argc - 1)));
     if (!parsed.error.empty()) {
         std::fprintf(stderr, "tern: %s\n", parsed.error.c_str());
         return 1;
     }
-    const Options &options = parsed.options;
+    const Options& options = parsed.options;
     if (options.action == Options::Action::Help) {
         std::fputs(usage_text().c_str(), stdout);
         return 0;
@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     // -d items go to stderr, or to the -D file (truncated, as QEMU does).
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> log_file(nullptr, std::fclose);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_file(nullptr, std::fclose);
     if (!options.log_file.empty()) {
         log_file.reset(std::fopen(options.log_file.c_str(), "w"));
         if (!log_file) {
