@@ -333,6 +333,12 @@ constexpr CsrDef kFixedCsrs[] = {
     plain(0x342, "mcause", &CsrState::mcause, kAll),
     plain(0x343, "mtval", &CsrState::mtval, kAll),
     hooked(0x344, "mip", nullptr, write_mip, Gate::None, &CsrState::mip),
+    // Debug triggers (debug spec 5.7): none are implemented. tselect reads 0 and
+    // tdata1 reads type 0 ("no trigger"), which is how software detects that.
+    zero(0x7a0, "tselect"),
+    zero(0x7a1, "tdata1"),
+    zero(0x7a2, "tdata2"),
+    zero(0x7a3, "tdata3"),
     hooked(0xb00, "mcycle", nullptr, write_counter, Gate::None, &CsrState::mcycle, 0),
     hooked(0xb02, "minstret", nullptr, write_counter, Gate::None, &CsrState::minstret, 2),
 };
