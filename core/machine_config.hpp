@@ -16,6 +16,7 @@ struct MachineConfig {
     std::string initrd;               // -initrd FILE
     std::string append;               // -append "ARGS"
     uint64_t max_instructions = 0;    // stop after this many instructions (0: no limit)
+    bool deterministic = false;       // --deterministic: time from instruction counts
 
     struct Drive {
         std::string file;

@@ -149,6 +149,12 @@ constexpr OptionRow kOptions[] = {
          return {};
      },
      "stop with exit status 124 after N instructions (retired or trapped)"},
+    {"--deterministic", "",
+     [](Options& o, std::string_view) -> std::string {
+         o.machine.deterministic = true;
+         return {};
+     },
+     "time follows instruction counts: identical runs give identical output"},
     {"--help", "",
      [](Options& o, std::string_view) -> std::string {
          o.action = Options::Action::Help;
