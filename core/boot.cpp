@@ -14,6 +14,7 @@ namespace {
 constexpr uint64_t kKernelOffset = 0x20'0000; // RV64 kernels sit 2 MiB into RAM
 constexpr uint64_t kFdtAlign = 0x20'0000;
 constexpr uint64_t kInitrdMaxOffset = 128ull << 20;
+constexpr uint64_t kMaxFdtSize = 2ull << 20; // QEMU's limit for -dtb blobs too
 
 std::string failed(const std::string& path, const std::string& why) { return path + ": " + why; }
 
@@ -79,7 +80,13 @@ std::string boot(Machine& machine) {
         if (auto e = check_overlap(initrd, config.initrd); !e.empty()) return e;
         params.initrd = {{initrd.low, initrd.high}};
     }
-    std::vector<uint8_t> fdt = build_virt_fdt(params);
+    std::vector<uint8_t> fdt;
+    if (config.dtb.empty()) {
+        fdt = build_virt_fdt(params);
+    } else {
+        if (auto e = read_file(config.dtb, kMaxFdtSize, fdt); !e.empty()) return failed(config.dtb, e);
+        if (auto e = adopt_user_fdt(fdt, params); !e.empty()) return failed(config.dtb, e);
+    }
     LoadedImage fdt_image;
     fdt_image.low = (ram.end() - fdt.size()) & ~(kFdtAlign - 1);
     fdt_image.high = fdt_image.low + fdt.size();

@@ -114,6 +114,13 @@ constexpr OptionRow kOptions[] = {
          return {};
      },
      "kernel command line"},
+    {"-dtb", "FILE",
+     [](Options& o, std::string_view v) -> std::string {
+         if (v.empty()) return "-dtb needs a file name";
+         o.machine.dtb = v;
+         return {};
+     },
+     "device tree blob to pass instead of the generated one (/chosen still gets -append and -initrd)"},
     {"-nographic", "",
      [](Options& o, std::string_view) -> std::string {
          o.nographic = true;
