@@ -22,9 +22,7 @@ Machine::Machine(const MachineConfig& cfg)
       clint(clock, cfg.harts, [this] { update_all_interrupt_lines(); }),
       plic(cfg.harts, [this] { update_all_interrupt_lines(); }), uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
       test_device([this](SifiveTest::Request request, int status) {
-          if (request == SifiveTest::Request::Reset)
-              test_device.guest_error("machine reset is not implemented: powering off", nullptr, 0x7777,
-                                      LogClass::Unimplemented);
+          reset_requested_ = request == SifiveTest::Request::Reset;
           request_exit(status);
       }),
       rtc(IrqLine(&plic, GoldfishRtc::kIrq), clock) {

@@ -40,15 +40,20 @@ int main(int argc, char** argv) {
     }
 
     try {
-        Machine machine(options.machine);
-        machine.guest_errors.mirror_to(log_file ? log_file.get() : stderr, log_class_mask(options));
-        if (std::string error = boot(machine); !error.empty()) {
-            std::fprintf(stderr, "tern: %s\n", error.c_str());
-            return 1;
-        }
         Console console;
-        machine.attach_console(&console);
-        return machine.run();
+        // A guest reset rebuilds the machine from scratch: RAM, devices and harts
+        // start over exactly as at power-on, and the images are loaded again.
+        for (;;) {
+            Machine machine(options.machine);
+            machine.guest_errors.mirror_to(log_file ? log_file.get() : stderr, log_class_mask(options));
+            if (std::string error = boot(machine); !error.empty()) {
+                std::fprintf(stderr, "tern: %s\n", error.c_str());
+                return 1;
+            }
+            machine.attach_console(&console);
+            const int status = machine.run();
+            if (!machine.reset_requested()) return status;
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "tern: %s\n", e.what());
         return 1;

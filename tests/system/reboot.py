@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""`reboot` in the default Linux guest resets the machine (sifive,test 0x7777): OpenSBI and Linux come up
+again, the shell answers, and `poweroff` then ends Tern with status 0."""
+import os
+import sys
+
+from guest_console import PROMPT, Console
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+def main():
+    linux = os.path.join(ROOT, "roms", "linux")
+    con = Console([sys.argv[1], "-m", "256M", "-nographic", "-kernel", os.path.join(linux, "Image.zst"),
+                   "-initrd", os.path.join(linux, "initramfs.cpio.zst"), "-append", "console=ttyS0"],
+                  sys.stdout.buffer)
+    try:
+        con.expect(PROMPT, 300)
+        con.run("", 30)
+        con.send("reboot")
+        con.expect(b"reboot: Restarting system", 120)
+        con.expect(b"OpenSBI v", 120)
+        con.expect(PROMPT, 300)
+        con.run("", 30)
+        print("\nafter reset: uname -r ->", con.run("uname -r", 30).strip())
+        con.send("poweroff")
+        rc = con.wait(120)
+        print("exit status:", rc)
+        return 0 if rc == 0 else 1
+    except TimeoutError as e:
+        print("\nFAIL:", e)
+        con.proc.kill()
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
