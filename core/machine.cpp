@@ -114,14 +114,19 @@ void Machine::serve_host_io() {
 }
 
 void Machine::sleep_until_interrupt() {
-    // Every hart waits in WFI: sleep until the nearest timer deadline, but
-    // never long, so console input and exits stay responsive.
-    uint64_t deadline = ~0ull;
-    for (auto& hart : harts) {
-        deadline = std::min(deadline, clint.mtimecmp(static_cast<unsigned>(hart->state.csr.mhartid)));
-        if (hart->state.csr.menvcfg & kSTCE) deadline = std::min(deadline, hart->state.csr.stimecmp);
-    }
+    // Every hart waits in WFI: sleep until the nearest timer deadline, but never
+    // long, so console input and exits stay responsive. Only a future deadline of a
+    // timer enabled in mie can end a WFI (a past, masked one would mean no sleep, ever).
     const uint64_t now = clock.mtime();
+    uint64_t deadline = ~0ull;
+    auto consider = [&](uint64_t when) {
+        if (when > now) deadline = std::min(deadline, when);
+    };
+    for (auto& hart : harts) {
+        const CsrState& csr = hart->state.csr;
+        if (csr.mie & kMTIP) consider(clint.mtimecmp(static_cast<unsigned>(csr.mhartid)));
+        if ((csr.menvcfg & kSTCE) && (csr.mie & kSTIP)) consider(csr.stimecmp);
+    }
     if (clock.deterministic() && deadline != ~0ull) {
         // No host time passes in a deterministic run: jump to the deadline.
         clock.advance(deadline > now ? deadline - now : 0);
