@@ -4,34 +4,27 @@ again, the shell answers, and `poweroff` then ends Tern with status 0."""
 import os
 import sys
 
-from guest_console import PROMPT, Console
+from guest_console import PROMPT, shell_session
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 
 def main():
     linux = os.path.join(ROOT, "roms", "linux")
-    con = Console([sys.argv[1], "-m", "256M", "-nographic", "-kernel", os.path.join(linux, "Image.zst"),
-                   "-initrd", os.path.join(linux, "initramfs.cpio.zst"), "-append", "console=ttyS0"],
-                  sys.stdout.buffer)
-    try:
-        con.expect(PROMPT, 300)
-        con.run("", 30)
+    argv = [sys.argv[1], "-m", "256M", "-nographic", "-kernel", os.path.join(linux, "Image.zst"),
+            "-initrd", os.path.join(linux, "initramfs.cpio.zst"), "-append", "console=ttyS0"]
+
+    def steps(con):
         con.send("reboot")
         con.expect(b"reboot: Restarting system", 120)
         con.expect(b"OpenSBI v", 120)
         con.expect(PROMPT, 300)
         con.run("", 30)
-        print("\nafter reset: uname -r ->", con.run("uname -r", 30).strip())
-        con.send("poweroff")
-        rc = con.wait(120)
-        print("exit status:", rc)
-        return 0 if rc == 0 else 1
-    except TimeoutError as e:
-        print("\nFAIL:", e)
-        con.proc.kill()
-        return 1
+        release = con.run("uname -r", 30).strip()
+        print("\nafter reset: uname -r ->", release)
+        return release == "6.1.192-tern"
 
+    return shell_session(argv, steps, sys.stdout.buffer)
 
 if __name__ == "__main__":
     sys.exit(main())
