@@ -111,6 +111,8 @@ void put_dec(u64 v);
 _Noreturn void test_exit(u64 code);
 _Noreturn void test_fail(u64 line, const char *what);
 _Noreturn void test_fail_eq(u64 line, const char *what, u64 got, u64 expected);
+/* Print "FAIL line <line>: <what>[ = <got>, expected <expected>]" (shared by every failure path). */
+void put_failure(u64 line, const char *what, int has_values, u64 got, u64 expected);
 
 #define CHECK(cond)                                                                                          \
     do {                                                                                                     \

@@ -5,7 +5,7 @@
  * the direct entry), call the C handler with the frame, restore and xRET.  The frame lets the handler
  * read the interrupted code's registers (e.g. ra for resuming after a fetch fault). */
 
-#define FRAME 256
+#include "trap_frame.h"
 #define MSTATUS_FS_INITIAL (1 << 13)
 
   .section .text.init, "ax"
@@ -38,26 +38,6 @@ _start:
   call harness_init
   call main
   tail test_exit
-
-/* Save every register but sp (x2) and t0 (x5, saved by the entry stub) into the frame at sp. */
-.macro SAVE_REGS
-  sd x1, 1*8(sp)
-  sd x3, 3*8(sp)
-  sd x4, 4*8(sp)
-  .irp n, 6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-  sd x\n, \n*8(sp)
-  .endr
-.endm
-
-.macro RESTORE_REGS_AND_SP
-  ld x1, 1*8(sp)
-  ld x3, 3*8(sp)
-  ld x4, 4*8(sp)
-  .irp n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-  ld x\n, \n*8(sp)
-  .endr
-  ld sp, 2*8(sp)
-.endm
 
   .text
 /* mtvec in vectored mode (privileged spec 3.1.7): exceptions enter at BASE, interrupt i at BASE+4*i.
@@ -183,14 +163,3 @@ lower_mode_va_offset:
   .skip 8
 m_context:
   .skip 14*8
-
-  .section .tohost, "aw", @progbits
-  .balign 64
-  .globl tohost
-tohost:
-  .dword 0
-  .size tohost, 8
-  .globl fromhost
-fromhost:
-  .dword 0
-  .size fromhost, 8
