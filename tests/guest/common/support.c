@@ -15,7 +15,7 @@ void put_char(char c) {
     fromhost = 0;
 }
 
-void put_str(const char *s) {
+void put_str(const char* s) {
     while (*s)
         put_char(*s++);
 }
@@ -47,7 +47,7 @@ _Noreturn void test_exit(u64 code) {
         tohost = (code << 1) | 1;
 }
 
-void put_failure(u64 line, const char *what, int has_values, u64 got, u64 expected) {
+void put_failure(u64 line, const char* what, int has_values, u64 got, u64 expected) {
     put_str("FAIL line ");
     put_dec(line);
     put_str(": ");
@@ -61,16 +61,16 @@ void put_failure(u64 line, const char *what, int has_values, u64 got, u64 expect
     put_char('\n');
 }
 
-void *memset(void *d, int c, unsigned long n) {
-    u8 *p = d;
+void* memset(void* d, int c, unsigned long n) {
+    u8* p = d;
     while (n--)
         *p++ = (u8)c;
     return d;
 }
 
-void *memcpy(void *d, const void *s, unsigned long n) {
-    u8 *p = d;
-    const u8 *q = s;
+void* memcpy(void* d, const void* s, unsigned long n) {
+    u8* p = d;
+    const u8* q = s;
     while (n--)
         *p++ = *q++;
     return d;

@@ -16,7 +16,7 @@ static volatile u64 phase;
 static volatile u64 pings_received[SMP_MAX_HARTS];
 static volatile u64 replies_received; /* hart 0, phase 1 */
 static volatile u64 tokens_received[SMP_MAX_HARTS];
-static volatile u64 token;            /* how many hops the token has made */
+static volatile u64 token; /* how many hops the token has made */
 static volatile u64 total_hops;
 
 void smp_m_interrupt(u64 irq) {
@@ -43,7 +43,7 @@ void smp_m_interrupt(u64 irq) {
 }
 
 /* Sleep until *count reaches n, taking interrupts only between the test and the next WFI. */
-static void wait_with_interrupts(volatile u64 *count, u64 n) {
+static void wait_with_interrupts(volatile u64* count, u64 n) {
     for (;;) {
         csr_clear(mstatus, MSTATUS_MIE);
         if (*count >= n) break;

@@ -9,9 +9,9 @@
 #define NOBODY     (~0ull)
 
 static volatile u32 lock;
-static volatile u64 counter;          /* updated by a plain load / add / store */
-static volatile u64 shadow;           /* updated the same way, later in the critical section */
-static volatile u64 owner = NOBODY;   /* who is inside */
+static volatile u64 counter;        /* updated by a plain load / add / store */
+static volatile u64 shadow;         /* updated the same way, later in the critical section */
+static volatile u64 owner = NOBODY; /* who is inside */
 static volatile u64 acquisitions[SMP_MAX_HARTS];
 
 /* One LR/SC attempt: 1 if the lock was free and is now ours. */

@@ -30,8 +30,8 @@ static u64 payload(u64 channel, u64 seq, u64 word) {
 }
 
 static void produce(u64 channel, u64 seq) {
-    struct channel *ch = &channels[channel];
-    struct slot *slot = &ch->slots[seq % SLOTS];
+    struct channel* ch = &channels[channel];
+    struct slot* slot = &ch->slots[seq % SLOTS];
     if (seq >= SLOTS) SPIN_UNTIL(ch->acknowledged >= seq + 1 - SLOTS);
     FENCE(rw, rw); /* the consumer's use of the slot's previous message is over before we rewrite it */
     for (u64 w = 0; w < WORDS; w++)
@@ -41,8 +41,8 @@ static void produce(u64 channel, u64 seq) {
 }
 
 static void consume(u64 channel, u64 seq) {
-    struct channel *ch = &channels[channel];
-    struct slot *slot = &ch->slots[seq % SLOTS];
+    struct channel* ch = &channels[channel];
+    struct slot* slot = &ch->slots[seq % SLOTS];
     SPIN_UNTIL(slot->flag == seq + 1);
     FENCE(r, r); /* flag before data */
     for (u64 w = 0; w < WORDS; w++)

@@ -17,7 +17,7 @@ static struct {
     volatile u32 claimed;
     volatile u32 ready;
     u64 hart, line, kind, got, expected, extra;
-    const char *what;
+    const char* what;
 } failure;
 
 u64 smp_nharts(void) { return nharts; }
@@ -30,19 +30,19 @@ u64 smp_nharts(void) { return nharts; }
 #define FDT_NOP        4
 #define FDT_END        9
 
-static u32 be32(const u8 *p) { return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3]; }
+static u32 be32(const u8* p) { return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3]; }
 static u64 align4(u64 n) { return (n + 3) & ~3ull; }
-static int str_eq(const char *a, const char *b) {
+static int str_eq(const char* a, const char* b) {
     while (*a && *a == *b)
         a++, b++;
     return *a == *b;
 }
-static int starts_with(const char *s, const char *prefix) {
+static int starts_with(const char* s, const char* prefix) {
     while (*prefix)
         if (*s++ != *prefix++) return 0;
     return 1;
 }
-static u64 str_len(const char *s) {
+static u64 str_len(const char* s) {
     u64 n = 0;
     while (s[n])
         n++;
@@ -50,9 +50,9 @@ static u64 str_len(const char *s) {
 }
 
 /* The number of /cpus/cpu@N nodes, or 0 if the blob is not a device tree. */
-static u64 count_cpus(const u8 *fdt) {
+static u64 count_cpus(const u8* fdt) {
     if (!fdt || be32(fdt) != FDT_MAGIC) return 0;
-    const u8 *p = fdt + be32(fdt + 8); /* off_dt_struct */
+    const u8* p = fdt + be32(fdt + 8); /* off_dt_struct */
     u64 depth = 0, cpus = 0;
     int in_cpus = 0;
     for (;;) {
@@ -60,7 +60,7 @@ static u64 count_cpus(const u8 *fdt) {
         p += 4;
         switch (token) {
         case FDT_BEGIN_NODE: {
-            const char *name = (const char *)p;
+            const char* name = (const char*)p;
             p += align4(str_len(name) + 1);
             depth++; /* the root node is depth 1 */
             if (depth == 2 && str_eq(name, "cpus")) in_cpus = 1;
@@ -80,7 +80,7 @@ static u64 count_cpus(const u8 *fdt) {
 }
 
 /* Hart 0, after clearing .bss: count the harts, then release the others (start.S). */
-void smp_boot(const u8 *fdt) {
+void smp_boot(const u8* fdt) {
     nharts = count_cpus(fdt);
     CHECK(nharts >= 1 && nharts <= SMP_MAX_HARTS);
     FENCE(rw, w); /* release: .bss clear and hart count before the flag */
@@ -119,9 +119,12 @@ void smp_poll(void) {
     park();
 }
 
-static _Noreturn void fail(u64 line, const char *what, u64 kind, u64 got, u64 expected, u64 extra) {
+static _Noreturn void fail(u64 line, const char* what, u64 kind, u64 got, u64 expected, u64 extra) {
     u32 was_claimed;
-    asm volatile("amoswap.w.aqrl %0, %2, (%1)" : "=r"(was_claimed) : "r"(&failure.claimed), "r"(1) : "memory");
+    asm volatile("amoswap.w.aqrl %0, %2, (%1)"
+                 : "=r"(was_claimed)
+                 : "r"(&failure.claimed), "r"(1)
+                 : "memory");
     if (!was_claimed) {
         failure.hart = smp_hart();
         failure.line = line;
@@ -140,8 +143,8 @@ static _Noreturn void fail(u64 line, const char *what, u64 kind, u64 got, u64 ex
     park();
 }
 
-_Noreturn void test_fail(u64 line, const char *what) { fail(line, what, FAIL_CHECK, 0, 0, 0); }
-_Noreturn void test_fail_eq(u64 line, const char *what, u64 got, u64 expected) {
+_Noreturn void test_fail(u64 line, const char* what) { fail(line, what, FAIL_CHECK, 0, 0, 0); }
+_Noreturn void test_fail_eq(u64 line, const char* what, u64 got, u64 expected) {
     fail(line, what, FAIL_CHECK_EQ, got, expected, 0);
 }
 
@@ -184,10 +187,12 @@ _Noreturn void smp_hart_entry(u64 hart) {
     park();
 }
 
-static _Noreturn void unexpected_trap(u64 cause, u64 epc, u64 tval) { fail(250, "", FAIL_TRAP, cause, epc, tval); }
+static _Noreturn void unexpected_trap(u64 cause, u64 epc, u64 tval) {
+    fail(250, "", FAIL_TRAP, cause, epc, tval);
+}
 
 /* Returns 1 for the ecall that ends smp_run_in_s. */
-u64 smp_m_trap(u64 *frame) {
+u64 smp_m_trap(u64* frame) {
     (void)frame;
     u64 cause = csr_read(mcause), epc = csr_read(mepc);
     if (cause == CAUSE_SUPERVISOR_ECALL && epc == (u64)smp_s_exit) return 1;
@@ -201,7 +206,7 @@ u64 smp_m_trap(u64 *frame) {
     unexpected_trap(cause, epc, csr_read(mtval));
 }
 
-void smp_s_trap(u64 *frame) {
+void smp_s_trap(u64* frame) {
     (void)frame;
     u64 cause = csr_read(scause);
     if ((cause & INTERRUPT_BIT) && smp_s_interrupt) {

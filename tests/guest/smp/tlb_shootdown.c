@@ -13,13 +13,13 @@
 #define TEST_VA 0x40000000ull /* root index 1: its own level-1 and level-0 tables */
 
 /* PTE bits (privileged spec 4.3.1). */
-#define PTE_V (1ull << 0)
-#define PTE_R (1ull << 1)
-#define PTE_W (1ull << 2)
-#define PTE_X (1ull << 3)
-#define PTE_A (1ull << 6)
-#define PTE_D (1ull << 7)
-#define PTE_PPN_SHIFT 10
+#define PTE_V          (1ull << 0)
+#define PTE_R          (1ull << 1)
+#define PTE_W          (1ull << 2)
+#define PTE_X          (1ull << 3)
+#define PTE_A          (1ull << 6)
+#define PTE_D          (1ull << 7)
+#define PTE_PPN_SHIFT  10
 #define SATP_MODE_SV39 (8ull << 60)
 
 #define PAGE_WORDS 512
@@ -28,16 +28,16 @@ static u64 level1[PAGE_WORDS] __attribute__((aligned(4096)));
 static u64 level0[PAGE_WORDS] __attribute__((aligned(4096)));
 static u64 pages[2][PAGE_WORDS] __attribute__((aligned(4096)));
 
-static volatile u64 round;       /* the round whose mapping hart 0 installed last */
+static volatile u64 round; /* the round whose mapping hart 0 installed last */
 static volatile u64 stop;
 static volatile u32 acknowledgements;
 static volatile u64 flushed_round[SMP_MAX_HARTS]; /* the last round each hart's S handler flushed */
 static volatile u64 reads[SMP_MAX_HARTS];
 
 static u64 marker(u64 r) { return 0x7e57000000000000ull | r; }
-static u64 table_pte(const void *table) { return ((u64)table >> 12) << PTE_PPN_SHIFT | PTE_V; }
+static u64 table_pte(const void* table) { return ((u64)table >> 12) << PTE_PPN_SHIFT | PTE_V; }
 static u64 leaf_pte(u64 pa, u64 perms) { return (pa >> 12) << PTE_PPN_SHIFT | perms | PTE_A | PTE_D | PTE_V; }
-static volatile u64 *test_page(void) { return (volatile u64 *)TEST_VA; }
+static volatile u64* test_page(void) { return (volatile u64*)TEST_VA; }
 
 static void build_page_table(void) {
     /* 0..1 GiB identity (the CLINT: a failing hart wakes hart 0 through msip), not executable. */
@@ -90,8 +90,10 @@ void smp_s_interrupt(u64 irq) {
     const u64 r = round;
     CHECK_EQ(r, flushed_round[hart] + 1);
     /* Alternate between flushing everything and flushing just the test page. */
-    if (r & 1) sfence_vma_all();
-    else sfence_vma_page(TEST_VA);
+    if (r & 1)
+        sfence_vma_all();
+    else
+        sfence_vma_page(TEST_VA);
     CHECK_EQ(test_page()[0], marker(r));
     CHECK_EQ(test_page()[PAGE_WORDS - 1], marker(r));
     flushed_round[hart] = r;
@@ -110,7 +112,7 @@ void smp_m_interrupt(u64 irq) {
 }
 
 static void change_mapping(u64 r, u64 nharts) {
-    u64 *page = pages[r & 1];
+    u64* page = pages[r & 1];
     /* Hart 0's own TLB holds the old mapping (read through it just now). */
     CHECK_EQ(smp_run_in_s(s_read, 0), marker(r - 1));
     for (u64 w = 0; w < PAGE_WORDS; w++)
