@@ -19,6 +19,7 @@
 #include "hw/plic.hpp"
 #include "hw/sifive_test.hpp"
 #include "hw/uart16550.hpp"
+#include "jit/engine.hpp"
 
 namespace tern {
 
@@ -59,6 +60,7 @@ class Machine {
     GoldfishRtc rtc;
     std::unique_ptr<BootRom> boot_rom;
     std::vector<std::unique_ptr<Hart>> harts;
+    std::unique_ptr<jit::Engine> jit; // when config.accel is Accel::Jit
     uint64_t instructions_retired = 0;
 
   private:

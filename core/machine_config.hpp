@@ -5,6 +5,9 @@
 
 namespace tern {
 
+// The execution engine that runs the harts (--accel jit|interp).
+enum class Accel : uint8_t { Interpreter, Jit };
+
 struct MachineConfig {
     static constexpr uint64_t kRamBase = 0x8000'0000;
 
@@ -15,6 +18,7 @@ struct MachineConfig {
     std::string initrd;               // -initrd FILE
     std::string append;               // -append "ARGS"
     uint64_t max_instructions = 0;    // stop after this many instructions (0: no limit)
+    Accel accel = Accel::Interpreter; // the JIT becomes the default once it passes everything
 };
 
 } // namespace tern

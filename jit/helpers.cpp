@@ -1,0 +1,60 @@
+#include "jit/helpers.hpp"
+
+#include <type_traits>
+
+#include "cpu/code_cache.hpp"
+#include "cpu/hart.hpp"
+#include "cpu/interpreter.hpp"
+
+namespace tern::jit::helpers {
+
+namespace {
+// The interpreter's epilogue of a trapped instruction: the handler is the next pc.
+uint32_t trap_taken(Hart& hart) {
+    hart.trapped = false;
+    hart.state.pc = hart.next_pc;
+    return kExit;
+}
+} // namespace
+
+uint32_t exec_insn(RunContext* ctx, const BlockInsn* bi) noexcept {
+    Hart& hart = *ctx->hart;
+    const uint64_t generation = hart.code_cache.generation();
+    const uint64_t expected = hart.state.pc + bi->insn.len;
+    if (!execute_insn(hart, bi->fn, bi->insn)) return kExit;
+    ++ctx->retired;
+    const bool straight = hart.state.pc == expected && hart.code_cache.generation() == generation;
+    return straight && !hart.state.wfi ? kContinue : kExit;
+}
+
+template <class T, bool Signed> uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd) noexcept {
+    Hart& hart = *ctx->hart;
+    hart.next_pc = hart.state.pc; // replaced by the trap vector if the access traps
+    T value;
+    if (!hart.load<T>(vaddr, value)) return trap_taken(hart);
+    if constexpr (Signed) hart.set_x(rd, static_cast<uint64_t>(static_cast<std::make_signed_t<T>>(value)));
+    else hart.set_x(rd, value);
+    return kContinue;
+}
+
+template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t value) noexcept {
+    Hart& hart = *ctx->hart;
+    hart.next_pc = hart.state.pc;
+    const uint64_t generation = hart.code_cache.generation();
+    if (!hart.store<T>(vaddr, static_cast<T>(value))) return trap_taken(hart);
+    return hart.code_cache.generation() == generation ? kContinue : kStop;
+}
+
+template uint32_t load<uint8_t, true>(RunContext*, uint64_t, uint32_t) noexcept;
+template uint32_t load<uint16_t, true>(RunContext*, uint64_t, uint32_t) noexcept;
+template uint32_t load<uint32_t, true>(RunContext*, uint64_t, uint32_t) noexcept;
+template uint32_t load<uint8_t, false>(RunContext*, uint64_t, uint32_t) noexcept;
+template uint32_t load<uint16_t, false>(RunContext*, uint64_t, uint32_t) noexcept;
+template uint32_t load<uint32_t, false>(RunContext*, uint64_t, uint32_t) noexcept;
+template uint32_t load<uint64_t, false>(RunContext*, uint64_t, uint32_t) noexcept;
+template uint32_t store<uint8_t>(RunContext*, uint64_t, uint64_t) noexcept;
+template uint32_t store<uint16_t>(RunContext*, uint64_t, uint64_t) noexcept;
+template uint32_t store<uint32_t>(RunContext*, uint64_t, uint64_t) noexcept;
+template uint32_t store<uint64_t>(RunContext*, uint64_t, uint64_t) noexcept;
+
+} // namespace tern::jit::helpers

@@ -1,0 +1,29 @@
+#pragma once
+// Functions that generated code calls. Every one is noexcept: a C++ exception
+// must never unwind through a generated frame (it has no unwind tables), so an
+// exception escaping the interpreter's code terminates instead.
+// Each leaves the hart exactly as the interpreter would at that point.
+#include <cstdint>
+
+#include "jit/run_context.hpp"
+
+namespace tern {
+struct BlockInsn;
+}
+
+namespace tern::jit::helpers {
+
+// Runs one instruction through its interpreter semantics (exec::X) with the
+// interpreter's bookkeeping (pc, minstret, mcycle, trap entry). kExit when
+// control left the straight line, a trap was taken, the hart entered WFI or
+// code was invalidated; kContinue otherwise. state.pc must be the insn's PC.
+uint32_t exec_insn(RunContext* ctx, const BlockInsn* insn) noexcept;
+
+// The slow paths of inline loads and stores: exactly hart.load/hart.store.
+// A load writes x[rd] (kept zero for rd = 0). kExit when the access trapped
+// (state.pc is then the handler); a store returns kStop when it invalidated
+// translated code. state.pc must be the instruction's PC (xepc, guest-error log).
+template <class T, bool Signed> uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd) noexcept;
+template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t value) noexcept;
+
+} // namespace tern::jit::helpers

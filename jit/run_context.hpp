@@ -1,0 +1,35 @@
+#pragma once
+// What generated code shares with the dispatcher during one Engine::run: the
+// host register kCtx points here for the whole run (see jit/README.md).
+#include <cstdint>
+
+namespace tern {
+class Hart;
+}
+
+namespace tern::jit {
+
+struct ChainSlot;
+
+struct RunContext {
+    Hart* hart = nullptr;
+    // Instructions retired in this run; generated code adds to it at every exit
+    // and before every helper call, exactly when it adds to minstret.
+    uint64_t retired = 0;
+    // A chained jump is taken only while retired < budget (the machine's slice).
+    uint64_t budget = 0;
+    // Block entries, counted by each block's prologue (dispatched or chained).
+    uint64_t entries = 0;
+    // Set by an unlinked direct exit: the dispatcher links it to the block it
+    // runs next if that block is the exit's target.
+    ChainSlot* chain_request = nullptr;
+};
+
+// What a helper called from generated code tells it to do next.
+enum HelperStatus : uint32_t {
+    kContinue = 0, // go on with the next instruction of the block
+    kExit = 1,     // leave to the dispatcher; pc and counters are up to date
+    kStop = 2,     // the instruction retired but the block must end (code was modified)
+};
+
+} // namespace tern::jit
