@@ -14,7 +14,7 @@ Sandbox::Sandbox(uint64_t ram_bytes) : ram(kRamBase, ram_bytes) {
     bus.on_page_flagged = [this](uint64_t paddr) { hart.tlb.flush_physical(paddr & ~(Tlb::kPageSize - 1)); };
 }
 
-void Sandbox::write_code(uint64_t paddr, std::span<const uint32_t> words) {
+void Sandbox::write_code(uint64_t paddr, const std::vector<uint32_t>& words) {
     for (uint32_t w : words) {
         bus.write(paddr, 4, w);
         paddr += 4;
@@ -38,8 +38,12 @@ std::string hex(uint64_t v) {
 static_assert(sizeof(CsrState) == 27 * 8 + sizeof(PmpState),
               "CsrState changed: update TERN_CSR_FIELDS in jit/lockstep.cpp");
 
-void diff_field(std::string& out, const std::string& name, uint64_t jit, uint64_t ref) {
-    if (jit != ref) out += name + ": jit " + hex(jit) + ", interpreter " + hex(ref) + "\n";
+// Appends "name[index]: jit V, interpreter V" when the values differ (index < 0: no index).
+void diff_field(std::string& out, const char* name, int index, uint64_t jit, uint64_t ref) {
+    if (jit == ref) return;
+    out += name;
+    if (index >= 0) out += std::to_string(index);
+    out += ": jit " + hex(jit) + ", interpreter " + hex(ref) + "\n";
 }
 
 } // namespace
@@ -47,20 +51,20 @@ void diff_field(std::string& out, const std::string& name, uint64_t jit, uint64_
 std::string diff_states(const HartState& jit, const HartState& ref) {
     std::string out;
     for (unsigned i = 0; i < 32; ++i) {
-        diff_field(out, "x" + std::to_string(i), jit.x[i], ref.x[i]);
-        diff_field(out, "f" + std::to_string(i), jit.f[i], ref.f[i]);
+        diff_field(out, "x", static_cast<int>(i), jit.x[i], ref.x[i]);
+        diff_field(out, "f", static_cast<int>(i), jit.f[i], ref.f[i]);
     }
-    diff_field(out, "pc", jit.pc, ref.pc);
-    diff_field(out, "priv", static_cast<uint64_t>(jit.priv), static_cast<uint64_t>(ref.priv));
-    diff_field(out, "wfi", jit.wfi, ref.wfi);
-    diff_field(out, "reservation.valid", jit.reservation.valid, ref.reservation.valid);
-    diff_field(out, "reservation.paddr", jit.reservation.paddr, ref.reservation.paddr);
-#define TERN_DIFF_CSR(name) diff_field(out, #name, jit.csr.name, ref.csr.name);
+    diff_field(out, "pc", -1, jit.pc, ref.pc);
+    diff_field(out, "priv", -1, static_cast<uint64_t>(jit.priv), static_cast<uint64_t>(ref.priv));
+    diff_field(out, "wfi", -1, jit.wfi, ref.wfi);
+    diff_field(out, "reservation.valid", -1, jit.reservation.valid, ref.reservation.valid);
+    diff_field(out, "reservation.paddr", -1, jit.reservation.paddr, ref.reservation.paddr);
+#define TERN_DIFF_CSR(name) diff_field(out, #name, -1, jit.csr.name, ref.csr.name);
     TERN_CSR_FIELDS(TERN_DIFF_CSR)
 #undef TERN_DIFF_CSR
     for (unsigned i = 0; i < jit.csr.pmp.cfg.size(); ++i) {
-        diff_field(out, "pmpcfg" + std::to_string(i), jit.csr.pmp.cfg[i], ref.csr.pmp.cfg[i]);
-        diff_field(out, "pmpaddr" + std::to_string(i), jit.csr.pmp.addr[i], ref.csr.pmp.addr[i]);
+        diff_field(out, "pmpcfg", static_cast<int>(i), jit.csr.pmp.cfg[i], ref.csr.pmp.cfg[i]);
+        diff_field(out, "pmpaddr", static_cast<int>(i), jit.csr.pmp.addr[i], ref.csr.pmp.addr[i]);
     }
     return out;
 }

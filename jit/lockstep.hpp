@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/bus.hpp"
 #include "core/clock.hpp"
@@ -33,7 +34,7 @@ struct Sandbox {
     MachineClock clock;
     Hart hart{0, bus, cache, clock};
     // Copies 32-bit instruction words to `paddr` through the bus (so code pages are noticed).
-    void write_code(uint64_t paddr, std::span<const uint32_t> words);
+    void write_code(uint64_t paddr, const std::vector<uint32_t>& words);
 };
 
 // Differences between two architectural states, one per line; empty if equal.
