@@ -23,20 +23,20 @@ constexpr uint64_t kCode = jit::Sandbox::kRamBase, kData = kCode + 0x10000;
 // for (;;) for (i = 0; i < 512; ++i) { v = a[i]; s += v; t += s; a[i] = (s << 3) * t + (t >> 7); }
 std::vector<uint32_t> kernel() {
     return {
-        encode(Op::addi, 12, 0, 0, 0),     // 0x00 outer: i = 0
-        encode(Op::addi, 14, 10, 0, 0),    // 0x04 p = a
-        encode(Op::ld, 13, 14, 0, 0),      // 0x08 inner: v = *p
-        encode(Op::add, 15, 15, 13),       // s += v
-        encode(Op::add, 16, 16, 15),       // t += s
-        encode(Op::slli, 17, 15, 0, 3),    //
-        encode(Op::mul, 18, 17, 16),       //
-        encode(Op::srli, 17, 16, 0, 7),    //
-        encode(Op::add, 18, 18, 17),       //
-        encode(Op::sd, 0, 14, 18, 0),      // *p = ...
-        encode(Op::addi, 14, 14, 0, 8),    //
-        encode(Op::addi, 12, 12, 0, 1),    //
-        encode(Op::bne, 0, 12, 19, -40),   // 0x30: inner loop
-        encode(Op::jal, 0, 0, 0, -0x34),   // 0x34: outer loop
+        encode(Op::addi, 12, 0, 0, 0),   // 0x00 outer: i = 0
+        encode(Op::addi, 14, 10, 0, 0),  // 0x04 p = a
+        encode(Op::ld, 13, 14, 0, 0),    // 0x08 inner: v = *p
+        encode(Op::add, 15, 15, 13),     // s += v
+        encode(Op::add, 16, 16, 15),     // t += s
+        encode(Op::slli, 17, 15, 0, 3),  //
+        encode(Op::mul, 18, 17, 16),     //
+        encode(Op::srli, 17, 16, 0, 7),  //
+        encode(Op::add, 18, 18, 17),     //
+        encode(Op::sd, 0, 14, 18, 0),    // *p = ...
+        encode(Op::addi, 14, 14, 0, 8),  //
+        encode(Op::addi, 12, 12, 0, 1),  //
+        encode(Op::bne, 0, 12, 19, -40), // 0x30: inner loop
+        encode(Op::jal, 0, 0, 0, -0x34), // 0x34: outer loop
     };
 }
 
@@ -50,8 +50,8 @@ template <class Run> double measure(const char* name, Run run) {
     const uint64_t retired = run(s);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double mips = static_cast<double>(retired) / seconds / 1e6;
-    std::printf("%-12s %12" PRIu64 " instructions  %8.3f s  %9.1f MIPS  (final x18 %016" PRIx64 ")\n", name, retired,
-                seconds, mips, s.hart.state.x[18]);
+    std::printf("%-12s %12" PRIu64 " instructions  %8.3f s  %9.1f MIPS  (final x18 %016" PRIx64 ")\n", name,
+                retired, seconds, mips, s.hart.state.x[18]);
     return mips;
 }
 
@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
     constexpr uint64_t kSlice = 20'000; // as Machine::run
     auto sliced = [&](auto&& step) {
         uint64_t retired = 0;
-        while (retired < n) retired += step(kSlice);
+        while (retired < n)
+            retired += step(kSlice);
         return retired;
     };
     const double interp = measure("interpreter", [&](jit::Sandbox& s) {

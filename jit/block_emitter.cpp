@@ -23,7 +23,9 @@ namespace tern::jit {
 
 HostLayout HostLayout::of(const Hart& hart) {
     const auto* state = reinterpret_cast<const char*>(&hart.state);
-    auto from_state = [&](const void* p) { return static_cast<int32_t>(static_cast<const char*>(p) - state); };
+    auto from_state = [&](const void* p) {
+        return static_cast<int32_t>(static_cast<const char*>(p) - state);
+    };
     HostLayout l;
     l.x = static_cast<int32_t>(offsetof(HartState, x));
     l.pc = static_cast<int32_t>(offsetof(HartState, pc));
@@ -144,11 +146,11 @@ class BlockEmitter {
     const EmitOptions& options_;
 
     const BlockInsn* current_ = nullptr;
-    int64_t offset_ = 0;          // the current instruction's distance from the block's start
-    unsigned pending_ = 0;        // retired instructions not yet added to the counters
-    bool counted_ = false;        // the current instruction did its own counting (helper)
-    bool ended_ = false;          // the block's exits have been emitted
-    Label plain_exit_;            // jmp to the dispatcher; pc and counters already up to date
+    int64_t offset_ = 0;   // the current instruction's distance from the block's start
+    unsigned pending_ = 0; // retired instructions not yet added to the counters
+    bool counted_ = false; // the current instruction did its own counting (helper)
+    bool ended_ = false;   // the block's exits have been emitted
+    Label plain_exit_;     // jmp to the dispatcher; pc and counters already up to date
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
 };
@@ -160,39 +162,70 @@ std::array<OpEmit, kOpCount> make_table() {
         t[static_cast<size_t>(op)] = {fn, inst, word, true, arg};
     };
     // RV64I register-immediate and register-register (unprivileged spec 2.4, 5.2).
-    for (auto [op, inst] : {std::pair{Op::addi, Inst::kIdAdd}, {Op::xori, Inst::kIdXor}, {Op::ori, Inst::kIdOr},
-                            {Op::andi, Inst::kIdAnd}, {Op::slli, Inst::kIdShl}, {Op::srli, Inst::kIdShr},
-                            {Op::srai, Inst::kIdSar}, {Op::add, Inst::kIdAdd}, {Op::sub, Inst::kIdSub},
-                            {Op::sll, Inst::kIdShl}, {Op::srl, Inst::kIdShr}, {Op::sra, Inst::kIdSar},
-                            {Op::xor_, Inst::kIdXor}, {Op::or_, Inst::kIdOr}, {Op::and_, Inst::kIdAnd},
-                            {Op::mul, Inst::kIdImul}, {Op::rol, Inst::kIdRol}, {Op::ror, Inst::kIdRor},
+    for (auto [op, inst] : {std::pair{Op::addi, Inst::kIdAdd},
+                            {Op::xori, Inst::kIdXor},
+                            {Op::ori, Inst::kIdOr},
+                            {Op::andi, Inst::kIdAnd},
+                            {Op::slli, Inst::kIdShl},
+                            {Op::srli, Inst::kIdShr},
+                            {Op::srai, Inst::kIdSar},
+                            {Op::add, Inst::kIdAdd},
+                            {Op::sub, Inst::kIdSub},
+                            {Op::sll, Inst::kIdShl},
+                            {Op::srl, Inst::kIdShr},
+                            {Op::sra, Inst::kIdSar},
+                            {Op::xor_, Inst::kIdXor},
+                            {Op::or_, Inst::kIdOr},
+                            {Op::and_, Inst::kIdAnd},
+                            {Op::mul, Inst::kIdImul},
+                            {Op::rol, Inst::kIdRol},
+                            {Op::ror, Inst::kIdRor},
                             {Op::rori, Inst::kIdRor}})
         set(op, &E::alu, inst);
-    for (auto [op, inst] : {std::pair{Op::addiw, Inst::kIdAdd}, {Op::slliw, Inst::kIdShl}, {Op::srliw, Inst::kIdShr},
-                            {Op::sraiw, Inst::kIdSar}, {Op::addw, Inst::kIdAdd}, {Op::subw, Inst::kIdSub},
-                            {Op::sllw, Inst::kIdShl}, {Op::srlw, Inst::kIdShr}, {Op::sraw, Inst::kIdSar},
-                            {Op::mulw, Inst::kIdImul}, {Op::rolw, Inst::kIdRol}, {Op::rorw, Inst::kIdRor},
+    for (auto [op, inst] : {std::pair{Op::addiw, Inst::kIdAdd},
+                            {Op::slliw, Inst::kIdShl},
+                            {Op::srliw, Inst::kIdShr},
+                            {Op::sraiw, Inst::kIdSar},
+                            {Op::addw, Inst::kIdAdd},
+                            {Op::subw, Inst::kIdSub},
+                            {Op::sllw, Inst::kIdShl},
+                            {Op::srlw, Inst::kIdShr},
+                            {Op::sraw, Inst::kIdSar},
+                            {Op::mulw, Inst::kIdImul},
+                            {Op::rolw, Inst::kIdRol},
+                            {Op::rorw, Inst::kIdRor},
                             {Op::roriw, Inst::kIdRor}})
         set(op, &E::alu, inst, true);
-    for (auto [op, cc] : {std::pair{Op::slt, CondCode::kL}, {Op::slti, CondCode::kL}, {Op::sltu, CondCode::kB},
+    for (auto [op, cc] : {std::pair{Op::slt, CondCode::kL},
+                          {Op::slti, CondCode::kL},
+                          {Op::sltu, CondCode::kB},
                           {Op::sltiu, CondCode::kB}})
         set(op, &E::set_if, Inst::kIdNone, false, static_cast<int>(cc));
     // Zbb min/max: take rs2 when the condition on (rs1, rs2) holds.
-    for (auto [op, cc] : {std::pair{Op::max, CondCode::kL}, {Op::maxu, CondCode::kB}, {Op::min, CondCode::kG},
+    for (auto [op, cc] : {std::pair{Op::max, CondCode::kL},
+                          {Op::maxu, CondCode::kB},
+                          {Op::min, CondCode::kG},
                           {Op::minu, CondCode::kA}})
         set(op, &E::min_max, Inst::kIdNone, false, static_cast<int>(cc));
-    for (auto [op, inst] : {std::pair{Op::andn, Inst::kIdAnd}, {Op::orn, Inst::kIdOr}, {Op::xnor, Inst::kIdXor}})
+    for (auto [op, inst] :
+         {std::pair{Op::andn, Inst::kIdAnd}, {Op::orn, Inst::kIdOr}, {Op::xnor, Inst::kIdXor}})
         set(op, &E::inverted, inst);
     // Zba: (zero-extended word of) rs1 shifted left by arg, plus rs2.
-    for (auto [op, shift, uw] : {std::tuple{Op::sh1add, 1, false}, {Op::sh2add, 2, false}, {Op::sh3add, 3, false},
-                                 {Op::add_uw, 0, true}, {Op::sh1add_uw, 1, true}, {Op::sh2add_uw, 2, true},
+    for (auto [op, shift, uw] : {std::tuple{Op::sh1add, 1, false},
+                                 {Op::sh2add, 2, false},
+                                 {Op::sh3add, 3, false},
+                                 {Op::add_uw, 0, true},
+                                 {Op::sh1add_uw, 1, true},
+                                 {Op::sh2add_uw, 2, true},
                                  {Op::sh3add_uw, 3, true}})
         set(op, &E::shift_add, Inst::kIdNone, uw, shift);
     set(Op::slli_uw, &E::slli_uw);
     const asmjit::CpuInfo& cpu = asmjit::CpuInfo::host();
     using F = asmjit::CpuFeatures::X86;
-    if (cpu.hasFeature(F::kLZCNT)) set(Op::clz, &E::count, Inst::kIdLzcnt), set(Op::clzw, &E::count, Inst::kIdLzcnt, true);
-    if (cpu.hasFeature(F::kBMI)) set(Op::ctz, &E::count, Inst::kIdTzcnt), set(Op::ctzw, &E::count, Inst::kIdTzcnt, true);
+    if (cpu.hasFeature(F::kLZCNT))
+        set(Op::clz, &E::count, Inst::kIdLzcnt), set(Op::clzw, &E::count, Inst::kIdLzcnt, true);
+    if (cpu.hasFeature(F::kBMI))
+        set(Op::ctz, &E::count, Inst::kIdTzcnt), set(Op::ctzw, &E::count, Inst::kIdTzcnt, true);
     if (cpu.hasFeature(F::kPOPCNT))
         set(Op::cpop, &E::count, Inst::kIdPopcnt), set(Op::cpopw, &E::count, Inst::kIdPopcnt, true);
     set(Op::sext_b, &E::extend, Inst::kIdMovsx, false, 1);
@@ -208,14 +241,22 @@ std::array<OpEmit, kOpCount> make_table() {
     auto set_effect = [&](Op op, auto fn, InstId inst = Inst::kIdNone, int arg = 0) {
         t[static_cast<size_t>(op)] = {fn, inst, false, false, arg};
     };
-    for (auto [op, inst, size] : {std::tuple{Op::lb, Inst::kIdMovsx, 1}, {Op::lbu, Inst::kIdMovzx, 1},
-                                  {Op::lh, Inst::kIdMovsx, 2}, {Op::lhu, Inst::kIdMovzx, 2},
-                                  {Op::lw, Inst::kIdMovsxd, 4}, {Op::lwu, Inst::kIdMov, 4}, {Op::ld, Inst::kIdMov, 8}})
+    for (auto [op, inst, size] : {std::tuple{Op::lb, Inst::kIdMovsx, 1},
+                                  {Op::lbu, Inst::kIdMovzx, 1},
+                                  {Op::lh, Inst::kIdMovsx, 2},
+                                  {Op::lhu, Inst::kIdMovzx, 2},
+                                  {Op::lw, Inst::kIdMovsxd, 4},
+                                  {Op::lwu, Inst::kIdMov, 4},
+                                  {Op::ld, Inst::kIdMov, 8}})
         set_effect(op, &E::load, inst, size);
     for (auto [op, size] : {std::pair{Op::sb, 1}, {Op::sh, 2}, {Op::sw, 4}, {Op::sd, 8}})
         set_effect(op, &E::store, Inst::kIdNone, size);
-    for (auto [op, cc] : {std::pair{Op::beq, CondCode::kE}, {Op::bne, CondCode::kNE}, {Op::blt, CondCode::kL},
-                          {Op::bge, CondCode::kGE}, {Op::bltu, CondCode::kB}, {Op::bgeu, CondCode::kAE}})
+    for (auto [op, cc] : {std::pair{Op::beq, CondCode::kE},
+                          {Op::bne, CondCode::kNE},
+                          {Op::blt, CondCode::kL},
+                          {Op::bge, CondCode::kGE},
+                          {Op::bltu, CondCode::kB},
+                          {Op::bgeu, CondCode::kAE}})
         set_effect(op, &E::branch, Inst::kIdNone, static_cast<int>(cc));
     set_effect(Op::jal, &E::jal);
     set_effect(Op::jalr, &E::jalr);
@@ -235,20 +276,25 @@ void BlockEmitter::emit() {
         current_ = &bi;
         counted_ = false;
         const OpEmit& e = table[static_cast<size_t>(bi.insn.op)];
-        if (!options_.inline_ops || !e.emit) fallback(bi.insn, e);
-        else if (!(e.pure && bi.insn.rd == 0)) (this->*e.emit)(bi.insn, e);
+        if (!options_.inline_ops || !e.emit)
+            fallback(bi.insn, e);
+        else if (!(e.pure && bi.insn.rd == 0))
+            (this->*e.emit)(bi.insn, e);
         if (ended_) break;
         if (!counted_) ++pending_;
         offset_ += bi.insn.len;
     }
     if (!ended_) {
         flush_counters(pending_);
-        if (changes_context(block_.insns.back().insn.op)) a_.jmp(kEpilogue); // pc set by the helper
-        else goto_static(offset_);
+        if (changes_context(block_.insns.back().insn.op))
+            a_.jmp(kEpilogue); // pc set by the helper
+        else
+            goto_static(offset_);
     }
     a_.bind(plain_exit_);
     a_.jmp(kEpilogue);
-    for (auto& f : deferred_) f();
+    for (auto& f : deferred_)
+        f();
 }
 
 // ---- building blocks ----
@@ -278,8 +324,10 @@ void BlockEmitter::store_pc(int64_t delta) {
 }
 
 void BlockEmitter::load_rs1(const DecodedInsn& insn, bool word) {
-    if (word) a_.mov(x86::eax, xreg32(insn.rs1));
-    else a_.mov(x86::rax, xreg(insn.rs1));
+    if (word)
+        a_.mov(x86::eax, xreg32(insn.rs1));
+    else
+        a_.mov(x86::rax, xreg(insn.rs1));
 }
 
 void BlockEmitter::write_rd(const DecodedInsn& insn, bool word) {
@@ -347,7 +395,8 @@ void BlockEmitter::goto_static(int64_t delta) {
     a_.test(x86::qword_ptr(kState, l_.mie), x86::rax);
     a_.jnz(labels.stub);
     // Align the rel32 field to 4 bytes so relinking is one aligned store.
-    while ((a_.offset() + 1) % 4) a_.nop();
+    while ((a_.offset() + 1) % 4)
+        a_.nop();
     a_.bind(labels.jump);
     a_.long_().jmp(labels.stub);
     defer([this, labels] {
@@ -366,9 +415,11 @@ void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
     a_.mov(x86::ecx, x86::eax);
     a_.and_(x86::ecx, Imm(Tlb::kEntries - 1));
     a_.imul(x86::ecx, x86::ecx, Imm(sizeof(TlbEntry)));
-    a_.cmp(x86::rax, x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+    a_.cmp(x86::rax,
+           x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(offsetof(TlbEntry, tag))));
     a_.jne(slow);
-    a_.mov(x86::rdx, x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
+    a_.mov(x86::rdx,
+           x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
     a_.test(x86::rdx, x86::rdx);
     a_.jz(slow);
     a_.mov(x86::eax, x86::esi);
@@ -403,8 +454,10 @@ void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
 void BlockEmitter::set_if(const DecodedInsn& insn, const OpEmit& e) {
     a_.xor_(x86::ecx, x86::ecx);
     a_.mov(x86::rax, xreg(insn.rs1));
-    if (op_info(insn.op).imm != ImmKind::None) a_.cmp(x86::rax, Imm(insn.imm));
-    else a_.cmp(x86::rax, xreg(insn.rs2));
+    if (op_info(insn.op).imm != ImmKind::None)
+        a_.cmp(x86::rax, Imm(insn.imm));
+    else
+        a_.cmp(x86::rax, xreg(insn.rs2));
     a_.emit(Inst::setccFromCond(static_cast<CondCode>(e.arg)), x86::cl);
     a_.mov(xreg(insn.rd), x86::rcx);
 }
@@ -440,13 +493,16 @@ void BlockEmitter::slli_uw(const DecodedInsn& insn, const OpEmit&) {
 
 // clz/ctz/cpop: lzcnt/tzcnt/popcnt give the operand width for zero, as RISC-V does.
 void BlockEmitter::count(const DecodedInsn& insn, const OpEmit& e) {
-    if (e.word) a_.emit(e.inst, x86::eax, xreg32(insn.rs1));
-    else a_.emit(e.inst, x86::rax, xreg(insn.rs1));
+    if (e.word)
+        a_.emit(e.inst, x86::eax, xreg32(insn.rs1));
+    else
+        a_.emit(e.inst, x86::rax, xreg(insn.rs1));
     write_rd(insn, false);
 }
 
 void BlockEmitter::extend(const DecodedInsn& insn, const OpEmit& e) {
-    const x86::Mem src = e.arg == 1 ? x86::byte_ptr(kState, l_.x + 8 * insn.rs1) : x86::word_ptr(kState, l_.x + 8 * insn.rs1);
+    const x86::Mem src =
+        e.arg == 1 ? x86::byte_ptr(kState, l_.x + 8 * insn.rs1) : x86::word_ptr(kState, l_.x + 8 * insn.rs1);
     a_.emit(e.inst, e.inst == Inst::kIdMovzx ? x86::Gp(x86::eax) : x86::Gp(x86::rax), src);
     write_rd(insn, false);
 }
@@ -461,8 +517,10 @@ void BlockEmitter::byte_swap(const DecodedInsn& insn, const OpEmit&) {
 // the unsigned product minus rs2 << 64 when rs1 is negative.
 void BlockEmitter::mul_high(const DecodedInsn& insn, const OpEmit& e) {
     a_.mov(x86::rax, xreg(insn.rs1));
-    if (e.arg == 0) a_.imul(xreg(insn.rs2));
-    else a_.mul(xreg(insn.rs2));
+    if (e.arg == 0)
+        a_.imul(xreg(insn.rs2));
+    else
+        a_.mul(xreg(insn.rs2));
     if (e.arg == 2) {
         a_.mov(x86::rax, xreg(insn.rs1));
         a_.sar(x86::rax, 63);
@@ -529,7 +587,10 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     add_const(x86::rsi, insn.imm);
     tlb_lookup(l_.tlb_store, size, slow);
     a_.mov(x86::rax, xreg(insn.rs2));
-    const x86::Gp value = size == 1 ? x86::Gp(x86::al) : size == 2 ? x86::Gp(x86::ax) : size == 4 ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
+    const x86::Gp value = size == 1   ? x86::Gp(x86::al)
+                          : size == 2 ? x86::Gp(x86::ax)
+                          : size == 4 ? x86::Gp(x86::eax)
+                                      : x86::Gp(x86::rax);
     a_.mov(x86::ptr(x86::rdx, 0, size), value);
     a_.bind(done);
     const Label trapped = trap_exit(), stopped = stop_exit(insn.len);
@@ -654,7 +715,8 @@ EnterFn emit_trampoline(CodeArena& arena) {
     x86::Assembler a(&code);
     static const std::array<x86::Gp, 6> kSaved = {x86::rbx, x86::rbp, x86::r12, x86::r13, x86::r14, x86::r15};
     Label epilogue = a.newLabel();
-    for (const x86::Gp& r : kSaved) a.push(r);
+    for (const x86::Gp& r : kSaved)
+        a.push(r);
     a.sub(x86::rsp, 8); // keeps rsp 16-byte aligned at helper calls
     a.mov(kCtx, x86::rdi);
     a.mov(kState, x86::rsi);
@@ -662,7 +724,8 @@ EnterFn emit_trampoline(CodeArena& arena) {
     a.jmp(x86::rdx);
     a.bind(epilogue);
     a.add(x86::rsp, 8);
-    for (auto it = kSaved.rbegin(); it != kSaved.rend(); ++it) a.pop(*it);
+    for (auto it = kSaved.rbegin(); it != kSaved.rend(); ++it)
+        a.pop(*it);
     a.ret();
     size_t size = 0;
     uint8_t* dst = place(code, arena, size);

@@ -23,7 +23,9 @@ inline uint32_t encode(Op op, unsigned rd = 0, unsigned rs1 = 0, unsigned rs2 = 
         f = rs1 << 15 | rs2 << 20 | bit(12) << 31 | field(10, 5) << 25 | field(4, 1) << 8 | bit(11) << 7;
         break;
     case ImmKind::U: f = rd << 7 | (u & 0xfffff000u); break;
-    case ImmKind::J: f = rd << 7 | bit(20) << 31 | field(10, 1) << 21 | bit(11) << 20 | field(19, 12) << 12; break;
+    case ImmKind::J:
+        f = rd << 7 | bit(20) << 31 | field(10, 1) << 21 | bit(11) << 20 | field(19, 12) << 12;
+        break;
     case ImmKind::Shamt: f |= field(5, 0) << 20; break;
     case ImmKind::Csr: f |= field(11, 0) << 20; break;
     }

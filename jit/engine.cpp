@@ -76,7 +76,8 @@ void Engine::retire(Block& block) {
     cb->dead = true;
     cb->block = nullptr;
     block.compiled = nullptr;
-    for (ChainSlot* in : cb->incoming) unlink(*in);
+    for (ChainSlot* in : cb->incoming)
+        unlink(*in);
     cb->incoming.clear();
     for (unsigned i = 0; i < cb->exit_count; ++i) {
         ChainSlot& out = cb->exits[i];
@@ -115,7 +116,8 @@ void Engine::print_stats(std::FILE* out) const {
                  static_cast<unsigned long long>(stats_.invalidations),
                  static_cast<unsigned long long>(stats_.chain_links),
                  static_cast<unsigned long long>(stats_.chain_hits),
-                 static_cast<unsigned long long>(stats_.dispatches), static_cast<unsigned long long>(stats_.flushes),
+                 static_cast<unsigned long long>(stats_.dispatches),
+                 static_cast<unsigned long long>(stats_.flushes),
                  static_cast<unsigned long long>(stats_.interpreted), arena_.used(), arena_.capacity());
 }
 

@@ -32,8 +32,10 @@ template <class T, bool Signed> uint32_t load(RunContext* ctx, uint64_t vaddr, u
     hart.next_pc = hart.state.pc; // replaced by the trap vector if the access traps
     T value;
     if (!hart.load<T>(vaddr, value)) return trap_taken(hart);
-    if constexpr (Signed) hart.set_x(rd, static_cast<uint64_t>(static_cast<std::make_signed_t<T>>(value)));
-    else hart.set_x(rd, value);
+    if constexpr (Signed)
+        hart.set_x(rd, static_cast<uint64_t>(static_cast<std::make_signed_t<T>>(value)));
+    else
+        hart.set_x(rd, value);
     return kContinue;
 }
 

@@ -31,10 +31,11 @@ std::string hex(uint64_t v) {
 
 // Every CsrState field by name; the static_assert makes a new field fail the
 // build here until it is added to the comparison.
-#define TERN_CSR_FIELDS(X)                                                                                         \
-    X(mstatus) X(misa) X(medeleg) X(mideleg) X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval)        \
-    X(mcounteren) X(mcountinhibit) X(menvcfg) X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval)        \
-    X(scounteren) X(senvcfg) X(satp) X(stimecmp) X(mcycle) X(minstret) X(fcsr)
+#define TERN_CSR_FIELDS(X)                                                                                   \
+    X(mstatus)                                                                                               \
+    X(misa) X(medeleg) X(mideleg) X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval)              \
+        X(mcounteren) X(mcountinhibit) X(menvcfg) X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval) \
+            X(scounteren) X(senvcfg) X(satp) X(stimecmp) X(mcycle) X(minstret) X(fcsr)
 static_assert(sizeof(CsrState) == 27 * 8 + sizeof(PmpState),
               "CsrState changed: update TERN_CSR_FIELDS in jit/lockstep.cpp");
 
@@ -83,8 +84,9 @@ std::string Lockstep::describe_block(uint64_t pc) const {
     uint64_t at = pc;
     for (const BlockInsn& bi : block->insns) {
         char line[160];
-        std::snprintf(line, sizeof line, "  %016" PRIx64 ": %08x  %-10.*s rd=x%u rs1=x%u rs2=x%u imm=%" PRId64 "\n",
-                      at, bi.insn.raw, static_cast<int>(op_info(bi.insn.op).mnemonic.size()),
+        std::snprintf(line, sizeof line,
+                      "  %016" PRIx64 ": %08x  %-10.*s rd=x%u rs1=x%u rs2=x%u imm=%" PRId64 "\n", at,
+                      bi.insn.raw, static_cast<int>(op_info(bi.insn.op).mnemonic.size()),
                       op_info(bi.insn.op).mnemonic.data(), bi.insn.rd, bi.insn.rs1, bi.insn.rs2, bi.insn.imm);
         out += line;
         at += bi.insn.len;
@@ -99,9 +101,11 @@ std::optional<std::string> Lockstep::step() {
     ++steps_;
     retired_ += ref_n;
     std::string diff = diff_states(jit_hart_.state, ref_hart_.state);
-    if (jit_n != ref_n) diff += "retired: jit " + std::to_string(jit_n) + ", interpreter " + std::to_string(ref_n) + "\n";
+    if (jit_n != ref_n)
+        diff += "retired: jit " + std::to_string(jit_n) + ", interpreter " + std::to_string(ref_n) + "\n";
     const auto jm = jit_ram_.bytes(), rm = ref_ram_.bytes();
-    if (jm.size() != rm.size()) diff += "RAM sizes differ\n";
+    if (jm.size() != rm.size())
+        diff += "RAM sizes differ\n";
     else if (std::memcmp(jm.data(), rm.data(), jm.size()) != 0)
         for (size_t i = 0; i < jm.size(); ++i)
             if (jm[i] != rm[i]) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/machine.hpp"
 #include "cpu/csr_bits.hpp"
 #include "cpu/interpreter.hpp"
 #include "cpu/trap.hpp"
@@ -21,9 +22,21 @@ constexpr uint64_t kHandler = kCode + 0xf00; // mtvec: a `jal x0, 0` the tests s
 constexpr uint64_t kData = kCode + 0x8000;
 const uint32_t kSpin = encode(Op::jal, 0, 0, 0, 0);
 
-const std::vector<uint64_t> kEdgeValues = {
-    0, 1, ~0ull, 1ull << 63, ~0ull >> 1, 0x8000'0000, 0x7fff'ffff, 0xffff'ffff, 0xffff'ffff'8000'0000ull,
-    31, 32, 63, 64, 0x0123'4567'89ab'cdefull, 0xfedc'ba98'7654'3210ull};
+const std::vector<uint64_t> kEdgeValues = {0,
+                                           1,
+                                           ~0ull,
+                                           1ull << 63,
+                                           ~0ull >> 1,
+                                           0x8000'0000,
+                                           0x7fff'ffff,
+                                           0xffff'ffff,
+                                           0xffff'ffff'8000'0000ull,
+                                           31,
+                                           32,
+                                           63,
+                                           64,
+                                           0x0123'4567'89ab'cdefull,
+                                           0xfedc'ba98'7654'3210ull};
 
 // Ops whose only effect is writing rd from rs1/rs2/an immediate, by their operand lists.
 bool is_register_op(Op op) {
@@ -80,10 +93,11 @@ TEST_CASE("jit: every integer register op equals the interpreter on edge values"
 TEST_CASE("jit: inline results are the architectural values") {
     // Absolute checks, so a bug shared by both engines' expectations still shows.
     LockstepPair p;
-    p.write_code(kCode, {encode(Op::addi, 5, 0, 0, -1), encode(Op::srli, 6, 5, 0, 60), encode(Op::mulhu, 7, 5, 5),
-                         encode(Op::addw, 8, 5, 5), encode(Op::sh3add, 9, 6, 6), encode(Op::clz, 10, 6),
-                         encode(Op::max, 11, 5, 6), encode(Op::minu, 12, 5, 6), encode(Op::addi, 0, 5, 7),
-                         encode(Op::lui, 13, 0, 0, -0x8000'0000ll), encode(Op::auipc, 14, 0, 0, 0x1000), kSpin});
+    p.write_code(kCode,
+                 {encode(Op::addi, 5, 0, 0, -1), encode(Op::srli, 6, 5, 0, 60), encode(Op::mulhu, 7, 5, 5),
+                  encode(Op::addw, 8, 5, 5), encode(Op::sh3add, 9, 6, 6), encode(Op::clz, 10, 6),
+                  encode(Op::max, 11, 5, 6), encode(Op::minu, 12, 5, 6), encode(Op::addi, 0, 5, 7),
+                  encode(Op::lui, 13, 0, 0, -0x8000'0000ll), encode(Op::auipc, 14, 0, 0, 0x1000), kSpin});
     p.run_to(kCode + 11 * 4);
     const auto& x = p.jit.hart.state.x;
     CHECK(x[5] == ~0ull);
@@ -103,10 +117,11 @@ TEST_CASE("jit: inline results are the architectural values") {
 TEST_CASE("jit: loads and stores on the fast path, across pages, misaligned and faulting") {
     LockstepPair p({}, 64 << 10);
     setup_traps(p);
-    for (uint64_t i = 0; i < 16; ++i) p.write(kData + 0xff8 + i, 1, 0x80 + i * 7);
-    const std::vector<uint64_t> addresses = {kData,        kData + 1,   kData + 6,  kData + 0xffc,
-                                             kData + 0xffd, kData + 0xfff, 0x1000'0000, kCode - 8,
-                                             kCode + (64 << 10) - 4};
+    for (uint64_t i = 0; i < 16; ++i)
+        p.write(kData + 0xff8 + i, 1, 0x80 + i * 7);
+    const std::vector<uint64_t> addresses = {kData,         kData + 1,     kData + 6,
+                                             kData + 0xffc, kData + 0xffd, kData + 0xfff,
+                                             0x1000'0000,   kCode - 8,     kCode + (64 << 10) - 4};
     unsigned traps = 0;
     for (Op op : {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw, Op::lwu, Op::ld, Op::sb, Op::sh, Op::sw, Op::sd})
         for (int64_t imm : {0, -1, 2047})
@@ -130,8 +145,9 @@ TEST_CASE("jit: loads and stores on the fast path, across pages, misaligned and 
 TEST_CASE("jit: a faulting load in the middle of a block reports its PC and keeps earlier effects") {
     LockstepPair p;
     setup_traps(p);
-    p.write_code(kCode, {encode(Op::addi, 5, 5, 0, 1), encode(Op::sd, 0, 10, 5, 0), encode(Op::addi, 6, 0, 0, 2),
-                         encode(Op::ld, 7, 8, 0, 16), encode(Op::addi, 9, 0, 0, 3), kSpin});
+    p.write_code(kCode,
+                 {encode(Op::addi, 5, 5, 0, 1), encode(Op::sd, 0, 10, 5, 0), encode(Op::addi, 6, 0, 0, 2),
+                  encode(Op::ld, 7, 8, 0, 16), encode(Op::addi, 9, 0, 0, 3), kSpin});
     p.set_x(8, 0x1000'0000 - 16); // unmapped: load access fault
     p.set_x(10, kData);
     p.run_to(kHandler);
@@ -158,13 +174,13 @@ TEST_CASE("jit: a store to translated code invalidates it, also later in the run
     const uint32_t add100 = encode(Op::addi, 5, 5, 0, 100);
     const uint32_t add7 = encode(Op::addi, 6, 6, 0, 7);
     p.write_code(kCode, {
-                            encode(Op::jal, 1, 0, 0, 0x100),        // 0x00: call sub (x5 = 1)
-                            encode(Op::sw, 0, 10, 11, 0),           // 0x04: patch sub's first insn to add 100
-                            encode(Op::jal, 1, 0, 0, 0x100 - 8),    // 0x08: call sub (x5 = 101)
-                            encode(Op::sw, 0, 12, 13, 0),           // 0x0c: patch 0x14 in this very block
-                            encode(Op::addi, 6, 6, 0, 1),           // 0x10
-                            encode(Op::addi, 6, 6, 0, 1000),        // 0x14: replaced by add7 before it runs
-                            kSpin,                                  // 0x18
+                            encode(Op::jal, 1, 0, 0, 0x100),     // 0x00: call sub (x5 = 1)
+                            encode(Op::sw, 0, 10, 11, 0),        // 0x04: patch sub's first insn to add 100
+                            encode(Op::jal, 1, 0, 0, 0x100 - 8), // 0x08: call sub (x5 = 101)
+                            encode(Op::sw, 0, 12, 13, 0),        // 0x0c: patch 0x14 in this very block
+                            encode(Op::addi, 6, 6, 0, 1),        // 0x10
+                            encode(Op::addi, 6, 6, 0, 1000),     // 0x14: replaced by add7 before it runs
+                            kSpin,                               // 0x18
                         });
     p.set_x(10, kSub);
     p.set_x(11, add100);
@@ -253,11 +269,40 @@ TEST_CASE("jit: all-helper mode (no inlining, no chaining) equals the interprete
     options.emit.chain = false;
     LockstepPair p(options);
     setup_traps(p);
-    p.write_code(kCode, {encode(Op::addi, 5, 0, 0, 5), encode(Op::addi, 6, 6, 0, 3), encode(Op::sd, 0, 10, 6, 0),
-                         encode(Op::addi, 5, 5, 0, -1), encode(Op::bne, 0, 5, 0, -12), encode(Op::ld, 7, 10, 0, 0),
-                         encode(Op::ld, 7, 0, 0, 0), kSpin});
+    p.write_code(kCode,
+                 {encode(Op::addi, 5, 0, 0, 5), encode(Op::addi, 6, 6, 0, 3), encode(Op::sd, 0, 10, 6, 0),
+                  encode(Op::addi, 5, 5, 0, -1), encode(Op::bne, 0, 5, 0, -12), encode(Op::ld, 7, 10, 0, 0),
+                  encode(Op::ld, 7, 0, 0, 0), kSpin});
     p.set_x(10, kData);
     p.run_to(kHandler);
     CHECK(p.jit.hart.state.x[7] == 15);
     CHECK(p.jit.hart.state.csr.mepc == kCode + 24);
+}
+
+TEST_CASE("jit: the machine runs its harts with the JIT when config.accel is Jit") {
+    for (Accel accel : {Accel::Interpreter, Accel::Jit}) {
+        MachineConfig config;
+        config.accel = accel;
+        config.ram_size = 1 << 20;
+        Machine m(config);
+        // Count to 100000 in a chained loop, then write the finisher's pass code (an MMIO store).
+        const std::vector<uint32_t> code = {
+            encode(Op::lui, 5, 0, 0, 0x18000),           //
+            encode(Op::addi, 5, 5, 0, 0x6a0),            // x5 = 0x186a0 = 100000
+            encode(Op::addi, 6, 6, 0, 1),                // loop:
+            encode(Op::bne, 0, 6, 5, -4),                //
+            encode(Op::lui, 7, 0, 0, SifiveTest::kBase), // x7 = the finisher
+            encode(Op::lui, 8, 0, 0, 0x5000),            //
+            encode(Op::addi, 8, 8, 0, 0x555),            // x8 = 0x5555: pass
+            encode(Op::sw, 0, 7, 8, 0),                  //
+            encode(Op::jal, 0, 0, 0, 0),
+        };
+        for (size_t i = 0; i < code.size(); ++i)
+            m.bus.write(MachineConfig::kRamBase + 4 * i, 4, code[i]);
+        m.harts[0]->state.pc = MachineConfig::kRamBase;
+        CHECK(m.run() == 0);
+        CHECK(m.harts[0]->state.x[6] == 100000);
+        CHECK((m.jit != nullptr) == (accel == Accel::Jit));
+        if (m.jit) CHECK(m.jit->stats().chain_hits > 90000);
+    }
 }

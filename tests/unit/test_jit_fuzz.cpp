@@ -47,12 +47,18 @@ class ProgramGenerator {
         while (code_.size() < length) {
             landings_.push_back(code_.size());
             const unsigned kind = pick(100);
-            if (kind < 55) code_.push_back(alu());
-            else if (kind < 75) code_.push_back(memory());
-            else if (kind < 85) forward_jump();
-            else if (kind < 90) loop();
-            else if (kind < 96) code_.push_back(csr());
-            else code_.push_back(pick(2) ? encode(Op::ecall) : 0); // traps: the handler skips them
+            if (kind < 55)
+                code_.push_back(alu());
+            else if (kind < 75)
+                code_.push_back(memory());
+            else if (kind < 85)
+                forward_jump();
+            else if (kind < 90)
+                loop();
+            else if (kind < 96)
+                code_.push_back(csr());
+            else
+                code_.push_back(pick(2) ? encode(Op::ecall) : 0); // traps: the handler skips them
         }
         landings_.push_back(code_.size());
         code_.push_back(encode(Op::jal));
@@ -98,8 +104,8 @@ class ProgramGenerator {
     // Mostly inside the data window (aligned or not, some crossing its pages);
     // sometimes through an arbitrary register, which usually faults.
     uint32_t memory() {
-        static constexpr Op kMemory[] = {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw, Op::lwu, Op::ld,
-                                         Op::sb, Op::sh,  Op::sw, Op::sd};
+        static constexpr Op kMemory[] = {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw, Op::lwu,
+                                         Op::ld, Op::sb,  Op::sh, Op::sw,  Op::sd};
         const Op op = kMemory[pick(11)];
         const unsigned base = pick(16) ? kDataBase : reg();
         const int64_t offset = static_cast<int64_t>(pick(2048)) - 1024; // x31 + offset crosses a page
@@ -116,9 +122,11 @@ class ProgramGenerator {
     void loop() {
         code_.push_back(encode(Op::addi, kLoopCounter, 0, 0, 1 + pick(5)));
         const size_t body = code_.size();
-        for (unsigned i = 0, n = 1 + pick(6); i < n; ++i) code_.push_back(pick(3) ? alu() : memory());
+        for (unsigned i = 0, n = 1 + pick(6); i < n; ++i)
+            code_.push_back(pick(3) ? alu() : memory());
         code_.push_back(encode(Op::addi, kLoopCounter, kLoopCounter, 0, -1));
-        code_.push_back(encode(Op::bne, 0, kLoopCounter, 0, -static_cast<int64_t>(4 * (code_.size() - body))));
+        code_.push_back(
+            encode(Op::bne, 0, kLoopCounter, 0, -static_cast<int64_t>(4 * (code_.size() - body))));
     }
 
     // CSR reads of the counters check that retired counts are flushed before helpers.
@@ -151,12 +159,13 @@ void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
         });
         const std::vector<uint32_t> code = gen.generate(150);
         p.write_code(kCode, code);
-        for (unsigned r = 1; r < 32; ++r) p.set_x(r, gen.value());
+        for (unsigned r = 1; r < 32; ++r)
+            p.set_x(r, gen.value());
         p.set_x(kDataBase, kData + 0x1000);
-        for (uint64_t a = 0; a < 8192; a += 8) p.write(kData + a, 8, gen.value());
+        for (uint64_t a = 0; a < 8192; a += 8)
+            p.write(kData + a, 8, gen.value());
         const uint64_t end = kCode + 4 * (code.size() - 1);
-        if (auto d = p.lockstep.run(end, 5'000))
-            FAIL("seed " << seed << ", program " << n << ":\n" << *d);
+        if (auto d = p.lockstep.run(end, 5'000)) FAIL("seed " << seed << ", program " << n << ":\n" << *d);
         retired += p.lockstep.retired();
         if (p.jit.hart.state.pc == end) ++completed;
     }
