@@ -53,7 +53,11 @@ class CodeCache {
     // before it is retired: the one invalidation path that every engine's
     // translations of the block follow.
     using RetireObserver = std::function<void(Block&)>;
-    void add_retire_observer(RetireObserver observer) { retire_observers_.push_back(std::move(observer)); }
+    size_t add_retire_observer(RetireObserver observer) {
+        retire_observers_.push_back(std::move(observer));
+        return retire_observers_.size() - 1;
+    }
+    void remove_retire_observer(size_t id) { retire_observers_[id] = nullptr; }
     // Frees invalidated blocks; call only where no block is being executed.
     void release_retired() { retired_.clear(); }
 

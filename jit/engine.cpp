@@ -10,10 +10,11 @@ namespace tern::jit {
 Engine::Engine(CodeCache& cache, EngineOptions options)
     : cache_(cache), options_(options), arena_(options.cache_bytes), enter_(emit_trampoline(arena_)),
       trampoline_bytes_(arena_.used()) {
-    cache_.add_retire_observer([this](Block& block) { retire(block); });
+    observer_ = cache_.add_retire_observer([this](Block& block) { retire(block); });
 }
 
 Engine::~Engine() {
+    cache_.remove_retire_observer(observer_);
     for (auto& cb : blocks_)
         if (!cb->dead) cb->block->compiled = nullptr;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The JIT execution engine: runs a hart through translated blocks (see
 // jit/README.md for the pipeline). One Engine serves every hart that shares
-// its CodeCache; it must be destroyed before that cache.
+// its CodeCache (at most one Engine per CodeCache: Block::compiled is its
+// slot); it must be destroyed before that cache.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -63,6 +64,7 @@ class Engine {
     CodeArena arena_;
     EnterFn enter_;
     size_t trampoline_bytes_;
+    size_t observer_; // our retire observer in cache_
     std::vector<std::unique_ptr<CompiledBlock>> blocks_; // live and dead, until the next flush
     Stats stats_;
 };
