@@ -640,8 +640,18 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     }
     a_.mov(pc_field(), x86::rax);
     flush_counters(pending_ + 1);
-    a_.jmp(kEpilogue); // an indirect target: the dispatcher looks it up
     ended_ = true;
+    if (!options_.chain) {
+        a_.jmp(kEpilogue);
+        return;
+    }
+    // An indirect target: look its translation up without leaving, else the dispatcher.
+    a_.mov(x86::rdi, kCtx);
+    a_.mov(x86::rsi, pc_field());
+    call(reinterpret_cast<const void*>(&helpers::indirect_target));
+    a_.test(x86::rax, x86::rax);
+    a_.jz(plain_exit_);
+    a_.jmp(x86::rax);
 }
 
 // Any op without an inline form: its interpreter semantics through a helper.

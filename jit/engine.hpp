@@ -64,7 +64,7 @@ class Engine {
     CodeArena arena_;
     EnterFn enter_;
     size_t trampoline_bytes_;
-    size_t observer_; // our retire observer in cache_
+    size_t observer_;                                    // our retire observer in cache_
     std::vector<std::unique_ptr<CompiledBlock>> blocks_; // live and dead, until the next flush
     Stats stats_;
 };

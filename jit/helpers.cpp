@@ -5,6 +5,7 @@
 #include "cpu/code_cache.hpp"
 #include "cpu/hart.hpp"
 #include "cpu/interpreter.hpp"
+#include "jit/compiled_block.hpp"
 
 namespace tern::jit::helpers {
 
@@ -45,6 +46,16 @@ template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t valu
     const uint64_t generation = hart.code_cache.generation();
     if (!hart.store<T>(vaddr, static_cast<T>(value))) return trap_taken(hart);
     return hart.code_cache.generation() == generation ? kContinue : kStop;
+}
+
+const uint8_t* indirect_target(RunContext* ctx, uint64_t pc) noexcept {
+    Hart& hart = *ctx->hart;
+    if (ctx->retired >= ctx->budget || (hart.state.csr.mip & hart.state.csr.mie)) return nullptr;
+    // The dispatcher's fetch_block without its slow paths (TLB refill, decoding, translating).
+    const TlbEntry& e = hart.tlb.fetch[Tlb::index(pc)];
+    if (e.tag != pc >> Tlb::kPageBits || !e.host) return nullptr;
+    const Block* block = hart.code_cache.lookup(e.paddr_page | (pc & (Tlb::kPageSize - 1)));
+    return block && block->compiled ? block->compiled->entry : nullptr;
 }
 
 template uint32_t load<uint8_t, true>(RunContext*, uint64_t, uint32_t) noexcept;

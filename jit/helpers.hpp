@@ -26,4 +26,10 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* insn) noexcept;
 template <class T, bool Signed> uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd) noexcept;
 template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t value) noexcept;
 
+// The host entry of the translated block at guest `pc`, for an indirect jump
+// (jalr) to continue without the dispatcher; nullptr when the dispatcher must
+// run (budget used up, an enabled interrupt pending, no fetch TLB entry, or
+// the block is not translated yet). Makes the same checks as a chain slot.
+const uint8_t* indirect_target(RunContext* ctx, uint64_t pc) noexcept;
+
 } // namespace tern::jit::helpers

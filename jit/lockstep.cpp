@@ -33,9 +33,10 @@ std::string hex(uint64_t v) {
 // build here until it is added to the comparison.
 #define TERN_CSR_FIELDS(X)                                                                                   \
     X(mstatus)                                                                                               \
-    X(misa) X(medeleg) X(mideleg) X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval)              \
-        X(mcounteren) X(mcountinhibit) X(menvcfg) X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval) \
-            X(scounteren) X(senvcfg) X(satp) X(stimecmp) X(mcycle) X(minstret) X(fcsr)
+    X(misa)                                                                                                  \
+    X(medeleg) X(mideleg) X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval) X(mcounteren)        \
+        X(mcountinhibit) X(menvcfg) X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval) X(scounteren) \
+            X(senvcfg) X(satp) X(stimecmp) X(mcycle) X(minstret) X(fcsr)
 static_assert(sizeof(CsrState) == 27 * 8 + sizeof(PmpState),
               "CsrState changed: update TERN_CSR_FIELDS in jit/lockstep.cpp");
 
@@ -96,8 +97,8 @@ std::string Lockstep::describe_block(uint64_t pc) const {
 
 std::optional<std::string> Lockstep::step() {
     const uint64_t pc = ref_hart_.state.pc;
-    const uint64_t jit_n = engine_.run(jit_hart_, 1);
-    const uint64_t ref_n = interpret(ref_hart_, 1);
+    const uint64_t jit_n = engine_.run(jit_hart_, budget_);
+    const uint64_t ref_n = interpret(ref_hart_, budget_);
     ++steps_;
     retired_ += ref_n;
     std::string diff = diff_states(jit_hart_.state, ref_hart_.state);
@@ -119,7 +120,7 @@ std::optional<std::string> Lockstep::step() {
 }
 
 std::optional<std::string> Lockstep::run(uint64_t stop_pc, uint64_t max_steps) {
-    for (uint64_t i = 0; i < max_steps && ref_hart_.state.pc != stop_pc; ++i)
+    for (uint64_t i = 0; i < max_steps && ref_hart_.state.pc != stop_pc && jit_hart_.state.pc != stop_pc; ++i)
         if (auto d = step()) return d;
     return std::nullopt;
 }

@@ -46,9 +46,13 @@ class Lockstep {
     // under the interpreter; both must start in the same state.
     Lockstep(Hart& jit_hart, Ram& jit_ram, Engine& engine, Hart& ref_hart, Ram& ref_ram);
 
-    // One dispatch step on both sides, then the comparison: nullopt when
-    // both agree, else a report with both states and the block's instructions.
+    // One step on both sides, then the comparison: nullopt when both agree,
+    // else a report with both states and the instructions of the block the
+    // step started with. A step is run(hart, budget) on each side: budget 1 is
+    // one block; a larger budget lets the JIT chain blocks within the step
+    // (the interpreter stops at the same block boundary by construction).
     std::optional<std::string> step();
+    void set_step_budget(uint64_t budget) { budget_ = budget; }
     // Steps until `stop_pc` is reached on both sides, `max_steps` have run or
     // they diverge; returns the first divergence.
     std::optional<std::string> run(uint64_t stop_pc, uint64_t max_steps);
@@ -64,6 +68,7 @@ class Lockstep {
     Engine& engine_;
     Hart& ref_hart_;
     Ram& ref_ram_;
+    uint64_t budget_ = 1;
     uint64_t steps_ = 0;
     uint64_t retired_ = 0;
 };

@@ -306,3 +306,19 @@ TEST_CASE("jit: the machine runs its harts with the JIT when config.accel is Jit
         if (m.jit) CHECK(m.jit->stats().chain_hits > 90000);
     }
 }
+
+TEST_CASE("jit: calls and returns (jalr) continue in translated code") {
+    jit::Sandbox s;
+    jit::Engine engine(s.cache);
+    // loop: call f (x5 += 3), count x6 down to zero; then spin.
+    s.write_code(kCode, {encode(Op::jal, 1, 0, 0, 0x100), encode(Op::addi, 6, 6, 0, -1),
+                         encode(Op::bne, 0, 6, 0, -8), kSpin});
+    s.write_code(kCode + 0x100, {encode(Op::addi, 5, 5, 0, 3), encode(Op::jalr, 0, 1, 0, 0)});
+    s.hart.set_x(6, 1000);
+    CHECK(engine.run(s.hart, 5000) == 5000); // 5 instructions per iteration
+    CHECK(s.hart.state.x[5] == 3000);
+    CHECK(s.hart.state.x[6] == 0);
+    CHECK(s.hart.state.pc == kCode + 12);
+    CHECK(engine.stats().dispatches < 20);
+    CHECK(engine.stats().chain_hits > 2900);
+}

@@ -62,15 +62,22 @@ class ProgramGenerator {
         }
         landings_.push_back(code_.size());
         code_.push_back(encode(Op::jal));
-        for (auto [at, branch] : fixups_) {
+        for (auto [at, kind] : fixups_) {
             // A forward target among the landings after `at` (never inside a loop body).
             std::vector<size_t> later;
             for (size_t l : landings_)
                 if (l > at) later.push_back(l);
             const size_t target = later[pick(static_cast<unsigned>(std::min<size_t>(later.size(), 8)))];
             const auto offset = static_cast<int64_t>(4 * (target - at));
-            code_[at] = branch ? encode(kBranches[pick(6)], 0, reg(), reg(), offset)
-                               : encode(Op::jal, dest(), 0, 0, offset);
+            switch (kind) {
+            case Jump::Branch: code_[at] = encode(kBranches[pick(6)], 0, reg(), reg(), offset); break;
+            case Jump::Jal: code_[at] = encode(Op::jal, dest(), 0, 0, offset); break;
+            case Jump::Jalr: // auipc t, 0; jalr rd, offset - 4(t), with a random low bit that jalr clears
+                const unsigned t = 1 + pick(kLoopCounter - 1);
+                code_[at - 1] = encode(Op::auipc, t, 0, 0, 0);
+                code_[at] = encode(Op::jalr, pick(2) ? t : dest(), t, 0, offset + 4 + pick(2));
+                break;
+            }
         }
         return code_;
     }
@@ -114,7 +121,15 @@ class ProgramGenerator {
     }
 
     void forward_jump() {
-        fixups_.push_back({code_.size(), pick(4) != 0});
+        const unsigned kind = pick(8);
+        if (kind < 5)
+            fixups_.push_back({code_.size(), Jump::Branch});
+        else if (kind < 7)
+            fixups_.push_back({code_.size(), Jump::Jal});
+        else {
+            code_.push_back(0); // the auipc
+            fixups_.push_back({code_.size(), Jump::Jalr});
+        }
         code_.push_back(0); // patched once the landings are known
     }
 
@@ -141,12 +156,13 @@ class ProgramGenerator {
     std::vector<Op> alu_ops_;
     std::vector<uint32_t> code_;
     std::vector<size_t> landings_;
-    std::vector<std::pair<size_t, bool>> fixups_; // (index, is a branch rather than jal)
+    enum class Jump { Branch, Jal, Jalr };
+    std::vector<std::pair<size_t, Jump>> fixups_; // where a forward jump goes, and its kind
 };
 
 void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
     ProgramGenerator gen(seed);
-    uint64_t retired = 0, completed = 0;
+    uint64_t retired = 0, completed = 0, chain_hits = 0;
     for (uint64_t n = 0; n < programs; ++n) {
         LockstepPair p(options, 64 << 10);
         // Handler: mepc += 4; mret (the faulting instruction is skipped).
@@ -165,24 +181,30 @@ void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
         for (uint64_t a = 0; a < 8192; a += 8)
             p.write(kData + a, 8, gen.value());
         const uint64_t end = kCode + 4 * (code.size() - 1);
+        // Mostly one block per comparison; sometimes longer steps, so chained
+        // jumps and indirect lookups run between comparisons too.
+        static constexpr uint64_t kBudgets[] = {1, 1, 7, 64};
+        p.lockstep.set_step_budget(kBudgets[n % 4]);
         if (auto d = p.lockstep.run(end, 5'000)) FAIL("seed " << seed << ", program " << n << ":\n" << *d);
         retired += p.lockstep.retired();
+        chain_hits += p.engine.stats().chain_hits;
         if (p.jit.hart.state.pc == end) ++completed;
     }
     MESSAGE("jit fuzz: seed " << seed << ", " << programs << " programs, " << completed << " ran to the end, "
-                              << retired << " instructions compared");
+                              << retired << " instructions compared, " << chain_hits << " chain hits");
     CHECK(completed > programs / 2);
+    if (options.emit.chain) CHECK(chain_hits > 0);
 }
 
 } // namespace
 
 TEST_CASE("jit fuzz: random programs, JIT with inlining and chaining") {
-    fuzz({}, env_or("TERN_JIT_FUZZ_SEED", 1), env_or("TERN_JIT_FUZZ_PROGRAMS", 40));
+    fuzz({}, env_or("TERN_JIT_FUZZ_SEED", 1), env_or("TERN_JIT_FUZZ_PROGRAMS", 150));
 }
 
 TEST_CASE("jit fuzz: random programs, helpers only") {
     jit::EngineOptions options;
     options.emit.inline_ops = false;
     options.emit.chain = false;
-    fuzz(options, env_or("TERN_JIT_FUZZ_SEED", 1) + 1, env_or("TERN_JIT_FUZZ_PROGRAMS", 40) / 4 + 1);
+    fuzz(options, env_or("TERN_JIT_FUZZ_SEED", 1) + 1, env_or("TERN_JIT_FUZZ_PROGRAMS", 150) / 4 + 1);
 }
