@@ -10,6 +10,7 @@
 #include "cpu/csr_bits.hpp"
 #include "cpu/interpreter.hpp"
 #include "cpu/trap.hpp"
+#include "jit/host_disasm.hpp"
 #include "test_jit_harness.hpp"
 
 using namespace tern;
@@ -321,4 +322,18 @@ TEST_CASE("jit: calls and returns (jalr) continue in translated code") {
     CHECK(s.hart.state.pc == kCode + 12);
     CHECK(engine.stats().dispatches < 20);
     CHECK(engine.stats().chain_hits > 2900);
+}
+
+TEST_CASE("jit: host code listing through Capstone") {
+    jit::Sandbox s;
+    jit::Engine engine(s.cache);
+    s.write_code(kCode, {encode(Op::add, 5, 6, 7), kSpin});
+    engine.run(s.hart, 1);
+    const Block* block = s.cache.lookup(kCode);
+    REQUIRE(block);
+    REQUIRE(block->compiled);
+    const std::string listing = jit::disassemble_host(*block->compiled);
+    // add x5, x6, x7 reads x6 and adds x7 from the HartState (rbx) at 8 * index.
+    CHECK(listing.find("add      rax, qword ptr [rbx + 0x38]") != std::string::npos);
+    CHECK(listing.find("mov      qword ptr [rbx + 0x28], rax") != std::string::npos);
 }
