@@ -124,7 +124,7 @@ class BlockEmitter {
     // rax holds the result of a pure op: sign-extend a *W result, write rd.
     void write_rd(const DecodedInsn& insn, bool word);
     void load_rs1(const DecodedInsn& insn, bool word);
-    // Adds n retired instructions to the run's count, minstret and mcycle.
+    // Adds n retired instructions to the run's count (minstret and mcycle follow it, helpers.hpp).
     void flush_counters(unsigned n);
     // Leaves the block for the guest PC block + delta: a chain slot when the
     // target is on this physical page, else back to the dispatcher.
@@ -336,16 +336,7 @@ void BlockEmitter::write_rd(const DecodedInsn& insn, bool word) {
 }
 
 void BlockEmitter::flush_counters(unsigned n) {
-    if (n == 0) return;
-    a_.add(ctx_field(offsetof(RunContext, retired)), Imm(n));
-    // mcountinhibit.IR (bit 2) and .CY (bit 0) stop minstret and mcycle (privileged spec 3.1.12).
-    for (auto [bit, counter] : {std::pair{4, l_.minstret}, {1, l_.mcycle}}) {
-        Label skip = a_.newLabel();
-        a_.test(x86::byte_ptr(kState, l_.mcountinhibit), Imm(bit));
-        a_.jnz(skip);
-        a_.add(x86::qword_ptr(kState, counter), Imm(n));
-        a_.bind(skip);
-    }
+    if (n) a_.add(ctx_field(offsetof(RunContext, retired)), Imm(n));
 }
 
 void BlockEmitter::call(const void* fn) {
@@ -387,13 +378,10 @@ void BlockEmitter::goto_static(int64_t delta) {
     slot.target_paddr = block_.paddr + static_cast<uint64_t>(delta);
     SlotLabels labels{&slot, a_.newLabel(), a_.newLabel()};
     // The dispatcher's checks between blocks, done here so a chained loop still
-    // ends with the machine's slice and stops for a pending enabled interrupt.
+    // ends with the machine's slice, and when an interrupt needs the dispatcher.
     a_.mov(x86::rax, ctx_field(offsetof(RunContext, retired)));
-    a_.cmp(x86::rax, ctx_field(offsetof(RunContext, budget)));
+    a_.cmp(x86::rax, ctx_field(offsetof(RunContext, limit)));
     a_.jae(labels.stub);
-    a_.mov(x86::rax, x86::qword_ptr(kState, l_.mip));
-    a_.test(x86::qword_ptr(kState, l_.mie), x86::rax);
-    a_.jnz(labels.stub);
     // Align the rel32 field to 4 bytes so relinking is one aligned store.
     while ((a_.offset() + 1) % 4)
         a_.nop();
@@ -656,7 +644,7 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
 
 // Any op without an inline form: its interpreter semantics through a helper.
 void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
-    flush_counters(pending_); // the helper may read minstret/mcycle (CSR instructions)
+    flush_counters(pending_); // the helper brings minstret/mcycle up to date
     pending_ = 0;
     store_pc(offset_);
     a_.mov(x86::rdi, kCtx);

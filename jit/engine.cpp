@@ -3,6 +3,7 @@
 #include "cpu/code_cache.hpp"
 #include "cpu/hart.hpp"
 #include "cpu/interpreter.hpp"
+#include "jit/helpers.hpp"
 #include "jit/run_context.hpp"
 
 namespace tern::jit {
@@ -22,7 +23,6 @@ Engine::~Engine() {
 uint64_t Engine::run(Hart& hart, uint64_t budget) {
     RunContext ctx;
     ctx.hart = &hart;
-    ctx.budget = budget;
     while (ctx.retired < budget) {
         cache_.release_retired();
         service_interrupts(hart);
@@ -30,9 +30,10 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
         bool faulted;
         Block* block = fetch_block(hart, faulted);
         if (faulted) continue;
-        if (!block) { // not RAM, or an instruction straddling two pages
-            const uint64_t n = interpret_one(hart);
+        if (!block) {                               // not RAM, or an instruction straddling two pages
+            const uint64_t n = interpret_one(hart); // counts minstret/mcycle itself
             ctx.retired += n;
+            ctx.counted += n;
             stats_.interpreted += n;
             ctx.chain_request = nullptr;
             continue;
@@ -46,7 +47,10 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
         }
         ++stats_.dispatches;
         const uint64_t entries = ctx.entries;
+        // A pending enabled interrupt may be taken at the next block boundary (or end WFI).
+        ctx.limit = (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget;
         enter_(&ctx, &hart.state, cb->entry);
+        helpers::sync_counters(&ctx);
         stats_.chain_hits += ctx.entries - entries - 1;
     }
     return ctx.retired;

@@ -18,12 +18,23 @@ uint32_t trap_taken(Hart& hart) {
 }
 } // namespace
 
+void sync_counters(RunContext* ctx) noexcept {
+    const uint64_t n = ctx->retired - ctx->counted;
+    CsrState& csr = ctx->hart->state.csr;
+    if (!(csr.mcountinhibit & 4)) csr.minstret += n;
+    if (!(csr.mcountinhibit & 1)) csr.mcycle += n;
+    ctx->counted = ctx->retired;
+}
+
 uint32_t exec_insn(RunContext* ctx, const BlockInsn* bi) noexcept {
     Hart& hart = *ctx->hart;
+    sync_counters(ctx); // the instruction may read them (CSR reads) or change mcountinhibit
     const uint64_t generation = hart.code_cache.generation();
     const uint64_t expected = hart.state.pc + bi->insn.len;
-    if (!execute_insn(hart, bi->fn, bi->insn)) return kExit;
+    if (!execute_insn(hart, bi->fn, bi->insn)) return kExit; // execute_insn counts it itself
     ++ctx->retired;
+    ++ctx->counted;
+    if (hart.state.csr.mip & hart.state.csr.mie) ctx->limit = 0; // the dispatcher looks first
     const bool straight = hart.state.pc == expected && hart.code_cache.generation() == generation;
     return straight && !hart.state.wfi ? kContinue : kExit;
 }
@@ -50,7 +61,7 @@ template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t valu
 
 const uint8_t* indirect_target(RunContext* ctx, uint64_t pc) noexcept {
     Hart& hart = *ctx->hart;
-    if (ctx->retired >= ctx->budget || (hart.state.csr.mip & hart.state.csr.mie)) return nullptr;
+    if (ctx->retired >= ctx->limit) return nullptr;
     // The dispatcher's fetch_block without its slow paths (TLB refill, decoding, translating).
     const TlbEntry& e = hart.tlb.fetch[Tlb::index(pc)];
     if (e.tag != pc >> Tlb::kPageBits || !e.host) return nullptr;

@@ -13,6 +13,11 @@ struct BlockInsn;
 
 namespace tern::jit::helpers {
 
+// Brings minstret and mcycle up to date with ctx->retired (unless inhibited
+// by mcountinhibit, privileged spec 3.1.12), as the interpreter keeps them
+// after every instruction.
+void sync_counters(RunContext* ctx) noexcept;
+
 // Runs one instruction through its interpreter semantics (exec::X) with the
 // interpreter's bookkeeping (pc, minstret, mcycle, trap entry). kExit when
 // control left the straight line, a trap was taken, the hart entered WFI or
@@ -28,8 +33,7 @@ template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t valu
 
 // The host entry of the translated block at guest `pc`, for an indirect jump
 // (jalr) to continue without the dispatcher; nullptr when the dispatcher must
-// run (budget used up, an enabled interrupt pending, no fetch TLB entry, or
-// the block is not translated yet). Makes the same checks as a chain slot.
+// run (ctx->limit reached, no fetch TLB entry, or the block is not translated yet).
 const uint8_t* indirect_target(RunContext* ctx, uint64_t pc) noexcept;
 
 } // namespace tern::jit::helpers

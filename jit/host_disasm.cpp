@@ -13,8 +13,8 @@ std::string disassemble_host(const CompiledBlock& block) {
     csh handle;
     if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
     cs_insn* insns = nullptr;
-    const size_t count = cs_disasm(handle, block.entry, block.code_size, reinterpret_cast<uint64_t>(block.entry), 0,
-                                   &insns);
+    const size_t count =
+        cs_disasm(handle, block.entry, block.code_size, reinterpret_cast<uint64_t>(block.entry), 0, &insns);
     std::string out;
     for (size_t i = 0; i < count; ++i) {
         char line[256];

@@ -34,9 +34,10 @@ std::string hex(uint64_t v) {
 #define TERN_CSR_FIELDS(X)                                                                                   \
     X(mstatus)                                                                                               \
     X(misa)                                                                                                  \
-    X(medeleg) X(mideleg) X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval) X(mcounteren)        \
-        X(mcountinhibit) X(menvcfg) X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval) X(scounteren) \
-            X(senvcfg) X(satp) X(stimecmp) X(mcycle) X(minstret) X(fcsr)
+    X(medeleg)                                                                                               \
+    X(mideleg) X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval) X(mcounteren) X(mcountinhibit)  \
+        X(menvcfg) X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval) X(scounteren) X(senvcfg)       \
+            X(satp) X(stimecmp) X(mcycle) X(minstret) X(fcsr)
 static_assert(sizeof(CsrState) == 27 * 8 + sizeof(PmpState),
               "CsrState changed: update TERN_CSR_FIELDS in jit/lockstep.cpp");
 
@@ -95,6 +96,17 @@ std::string Lockstep::describe_block(uint64_t pc) const {
     return out;
 }
 
+std::optional<std::string> Lockstep::check_memory() const {
+    const auto jm = jit_ram_.bytes(), rm = ref_ram_.bytes();
+    if (jm.size() != rm.size()) return "RAM sizes differ\n";
+    if (std::memcmp(jm.data(), rm.data(), jm.size()) == 0) return std::nullopt;
+    size_t i = 0;
+    while (jm[i] == rm[i])
+        ++i;
+    return "memory at " + hex(jit_ram_.base() + i) + ": jit " + hex(jm[i]) + ", interpreter " + hex(rm[i]) +
+           " (first difference)\n";
+}
+
 std::optional<std::string> Lockstep::step() {
     const uint64_t pc = ref_hart_.state.pc;
     const uint64_t jit_n = engine_.run(jit_hart_, budget_);
@@ -104,16 +116,8 @@ std::optional<std::string> Lockstep::step() {
     std::string diff = diff_states(jit_hart_.state, ref_hart_.state);
     if (jit_n != ref_n)
         diff += "retired: jit " + std::to_string(jit_n) + ", interpreter " + std::to_string(ref_n) + "\n";
-    const auto jm = jit_ram_.bytes(), rm = ref_ram_.bytes();
-    if (jm.size() != rm.size())
-        diff += "RAM sizes differ\n";
-    else if (std::memcmp(jm.data(), rm.data(), jm.size()) != 0)
-        for (size_t i = 0; i < jm.size(); ++i)
-            if (jm[i] != rm[i]) {
-                diff += "memory at " + hex(jit_ram_.base() + i) + ": jit " + hex(jm[i]) + ", interpreter " +
-                        hex(rm[i]) + " (first difference)\n";
-                break;
-            }
+    if (steps_ % memory_interval_ == 0)
+        if (auto m = check_memory()) diff += *m;
     if (diff.empty()) return std::nullopt;
     return "lockstep divergence at step " + std::to_string(steps_) + ", block at " + hex(pc) + ":\n" +
            describe_block(pc) + diff;

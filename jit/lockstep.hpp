@@ -53,6 +53,12 @@ class Lockstep {
     // (the interpreter stops at the same block boundary by construction).
     std::optional<std::string> step();
     void set_step_budget(uint64_t budget) { budget_ = budget; }
+    // Compares all of RAM every `steps` steps (1: after every step). A
+    // divergence in memory is then reported up to steps - 1 steps late;
+    // large RAMs need it, as each comparison reads both copies in full.
+    void set_memory_check_interval(uint64_t steps) { memory_interval_ = steps ? steps : 1; }
+    // Compares RAM now (as step() does at its interval); a report or nullopt.
+    std::optional<std::string> check_memory() const;
     // Steps until `stop_pc` is reached on both sides, `max_steps` have run or
     // they diverge; returns the first divergence.
     std::optional<std::string> run(uint64_t stop_pc, uint64_t max_steps);
@@ -69,6 +75,7 @@ class Lockstep {
     Hart& ref_hart_;
     Ram& ref_ram_;
     uint64_t budget_ = 1;
+    uint64_t memory_interval_ = 1;
     uint64_t steps_ = 0;
     uint64_t retired_ = 0;
 };

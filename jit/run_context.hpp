@@ -13,11 +13,17 @@ struct ChainSlot;
 
 struct RunContext {
     Hart* hart = nullptr;
-    // Instructions retired in this run; generated code adds to it at every exit
-    // and before every helper call, exactly when it adds to minstret.
+    // Instructions retired in this run. Generated code adds to it at every
+    // exit and before every helper call; minstret and mcycle follow it lazily
+    // (helpers::sync_counters), since only helpers and the dispatcher can
+    // observe them or change mcountinhibit.
     uint64_t retired = 0;
-    // A chained jump is taken only while retired < budget (the machine's slice).
-    uint64_t budget = 0;
+    // The part of `retired` already added to minstret and mcycle.
+    uint64_t counted = 0;
+    // Chained and indirect jumps continue in translated code only while
+    // retired < limit: the machine's slice, or 0 when the dispatcher must look
+    // at interrupts. Setting it to 0 from outside makes the hart return soon.
+    uint64_t limit = 0;
     // Block entries, counted by each block's prologue (dispatched or chained).
     uint64_t entries = 0;
     // Set by an unlinked direct exit: the dispatcher links it to the block it

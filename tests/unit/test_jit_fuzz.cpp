@@ -20,7 +20,8 @@ constexpr uint64_t kCode = jit::Sandbox::kRamBase;
 constexpr uint64_t kHandler = kCode + 0x3000;
 constexpr uint64_t kData = kCode + 0x8000; // an 8 KiB window; x31 points at its first page end
 constexpr unsigned kLoopCounter = 28, kHandlerScratch = 30, kDataBase = 31;
-constexpr uint16_t kMepc = 0x341, kMscratch = 0x340, kMcycle = 0xb00, kMinstret = 0xb02;
+constexpr uint16_t kMepc = 0x341, kMscratch = 0x340, kMcycle = 0xb00, kMinstret = 0xb02,
+                   kMcountinhibit = 0x320;
 
 uint64_t env_or(const char* name, uint64_t fallback) {
     const char* v = std::getenv(name);
@@ -144,10 +145,12 @@ class ProgramGenerator {
             encode(Op::bne, 0, kLoopCounter, 0, -static_cast<int64_t>(4 * (code_.size() - body))));
     }
 
-    // CSR reads of the counters check that retired counts are flushed before helpers.
+    // CSR reads of the counters check that retired counts reach minstret/mcycle
+    // before helpers run; writes of mcountinhibit switch the counting on and off.
     uint32_t csr() {
-        static constexpr uint16_t kCsrs[] = {kMscratch, kMcycle, kMinstret};
-        const uint16_t csr = kCsrs[pick(3)];
+        static constexpr uint16_t kCsrs[] = {kMscratch, kMcycle, kMinstret, kMcountinhibit};
+        const uint16_t csr = kCsrs[pick(4)];
+        if (csr == kMcountinhibit) return encode(Op::csrrwi, dest(), pick(8), 0, csr);
         if (csr == kMscratch && pick(2)) return encode(Op::csrrw, dest(), reg(), 0, csr);
         return encode(Op::csrrs, dest(), 0, 0, csr);
     }
