@@ -137,6 +137,10 @@ class BlockEmitter {
     // Out-of-line exit after the current instruction retired and the block must stop.
     Label stop_exit(unsigned len);
     void call(const void* fn);
+    // The out-of-line half of a load or store: helper(ctx, vaddr in rsi, third
+    // argument set up by `third_arg`), then back to `done`, or a trap/stop exit.
+    template <class Args>
+    void slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg, unsigned len);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
 
     x86::Assembler& a_;
@@ -365,6 +369,24 @@ Label BlockEmitter::stop_exit(unsigned len) {
     return l;
 }
 
+template <class Args>
+void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg,
+                                  unsigned len) {
+    const Label trapped = trap_exit(), stopped = stop_exit(len);
+    defer([this, slow, done, trapped, stopped, fn, third_arg, offset = offset_] {
+        a_.bind(slow);
+        store_pc(offset); // xepc and the guest-error log need the PC
+        a_.mov(x86::rdi, kCtx);
+        third_arg(); // rsi holds the address already
+        call(fn);
+        a_.cmp(x86::eax, Imm(kExit));
+        a_.je(trapped);
+        a_.cmp(x86::eax, Imm(kStop));
+        a_.je(stopped);
+        a_.jmp(done);
+    });
+}
+
 void BlockEmitter::goto_static(int64_t delta) {
     store_pc(delta);
     const int64_t target_in_page = static_cast<int64_t>(block_.paddr & (Tlb::kPageSize - 1)) + delta;
@@ -547,17 +569,8 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     a_.emit(e.inst, (is_signed || size == 8) ? x86::Gp(x86::rax) : x86::Gp(x86::eax), src);
     if (insn.rd) a_.mov(xreg(insn.rd), x86::rax);
     a_.bind(done);
-    const Label trapped = trap_exit();
-    defer([this, slow, done, trapped, rd = insn.rd, offset = offset_, fn = kSlow[size][is_signed]] {
-        a_.bind(slow);
-        store_pc(offset); // xepc and the guest-error log need the PC
-        a_.mov(x86::rdi, kCtx);
-        a_.mov(x86::edx, Imm(rd));
-        call(fn);
-        a_.test(x86::eax, x86::eax);
-        a_.jnz(trapped);
-        a_.jmp(done);
-    });
+    slow_path_call(
+        slow, done, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); }, insn.len);
 }
 
 void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
@@ -581,19 +594,8 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
                                       : x86::Gp(x86::rax);
     a_.mov(x86::ptr(x86::rdx, 0, size), value);
     a_.bind(done);
-    const Label trapped = trap_exit(), stopped = stop_exit(insn.len);
-    defer([this, slow, done, trapped, stopped, rs2 = insn.rs2, offset = offset_, fn = kSlow[size]] {
-        a_.bind(slow);
-        store_pc(offset);
-        a_.mov(x86::rdi, kCtx);
-        a_.mov(x86::rdx, xreg(rs2));
-        call(fn);
-        a_.cmp(x86::eax, Imm(kExit));
-        a_.je(trapped);
-        a_.cmp(x86::eax, Imm(kStop));
-        a_.je(stopped);
-        a_.jmp(done);
-    });
+    slow_path_call(
+        slow, done, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len);
 }
 
 void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {

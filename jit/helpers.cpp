@@ -42,13 +42,16 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* bi) noexcept {
 template <class T, bool Signed> uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd) noexcept {
     Hart& hart = *ctx->hart;
     hart.next_pc = hart.state.pc; // replaced by the trap vector if the access traps
+    // A page walk's A/D update can store to a page holding code, which ends
+    // the interpreter's block too.
+    const uint64_t generation = hart.code_cache.generation();
     T value;
     if (!hart.load<T>(vaddr, value)) return trap_taken(hart);
     if constexpr (Signed)
         hart.set_x(rd, static_cast<uint64_t>(static_cast<std::make_signed_t<T>>(value)));
     else
         hart.set_x(rd, value);
-    return kContinue;
+    return hart.code_cache.generation() == generation ? kContinue : kStop;
 }
 
 template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t value) noexcept {

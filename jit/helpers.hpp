@@ -26,8 +26,9 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* insn) noexcept;
 
 // The slow paths of inline loads and stores: exactly hart.load/hart.store.
 // A load writes x[rd] (kept zero for rd = 0). kExit when the access trapped
-// (state.pc is then the handler); a store returns kStop when it invalidated
-// translated code. state.pc must be the instruction's PC (xepc, guest-error log).
+// (state.pc is then the handler); kStop when the access (a store, or a page
+// walk's A/D update) invalidated translated code. state.pc must be the
+// instruction's PC (xepc, guest-error log).
 template <class T, bool Signed> uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd) noexcept;
 template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t value) noexcept;
 

@@ -35,9 +35,10 @@ std::string hex(uint64_t v) {
     X(mstatus)                                                                                               \
     X(misa)                                                                                                  \
     X(medeleg)                                                                                               \
-    X(mideleg) X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval) X(mcounteren) X(mcountinhibit)  \
-        X(menvcfg) X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval) X(scounteren) X(senvcfg)       \
-            X(satp) X(stimecmp) X(mcycle) X(minstret) X(fcsr)
+    X(mideleg)                                                                                               \
+    X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval) X(mcounteren) X(mcountinhibit) X(menvcfg)  \
+        X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval) X(scounteren) X(senvcfg) X(satp)          \
+            X(stimecmp) X(mcycle) X(minstret) X(fcsr)
 static_assert(sizeof(CsrState) == 27 * 8 + sizeof(PmpState),
               "CsrState changed: update TERN_CSR_FIELDS in jit/lockstep.cpp");
 
