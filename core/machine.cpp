@@ -1,6 +1,7 @@
 #include "core/machine.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <cstdio>
 #include <thread>
 
@@ -17,8 +18,9 @@ constexpr uint64_t kSliceInstructions = 20'000;
 } // namespace
 
 Machine::Machine(const MachineConfig& cfg)
-    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), code_cache(bus), clint(clock, cfg.harts),
-      plic(cfg.harts), uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
+    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), code_cache(bus),
+      clint(clock, cfg.harts, [this] { update_all_interrupt_lines(); }),
+      plic(cfg.harts, [this] { update_all_interrupt_lines(); }), uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
       test_device([this](SifiveTest::Request request, int status) {
           if (request == SifiveTest::Request::Reset)
               test_device.guest_error("machine reset is not implemented: powering off", nullptr, 0x7777,
@@ -32,12 +34,40 @@ Machine::Machine(const MachineConfig& cfg)
     bus.map(Clint::kBase, Clint::kSize, clint);
     bus.map(Plic::kBase, Plic::kSize, plic);
     bus.map(Uart16550::kBase, Uart16550::kSize, uart);
+    attach_virtio();
     for (unsigned i = 0; i < cfg.harts; ++i) harts.push_back(std::make_unique<Hart>(i, bus, code_cache, clock));
     if (cfg.accel == Accel::Jit) jit = std::make_unique<jit::Engine>(code_cache);
     // A page that starts holding code must leave every TLB's store fast path.
     bus.on_page_flagged = [this](uint64_t paddr) {
         for (auto& hart : harts) hart->tlb.flush_physical(paddr & ~(Tlb::kPageSize - 1));
     };
+}
+
+void Machine::attach_virtio() {
+    for (const MachineConfig::Drive& drive : config.drives) {
+        std::string error;
+        auto backend = FileBackend::open(drive.file, drive.read_only, error);
+        if (!backend) throw std::runtime_error("cannot open disk image " + error);
+        disks.push_back(std::make_unique<VirtioBlk>(std::move(backend)));
+    }
+    if (disks.size() > VirtioMmio::kCount) throw std::runtime_error("too many virtio drives (at most 8)");
+    // As on QEMU's virt, the first device sits in the highest transport.
+    for (unsigned slot = 0; slot < VirtioMmio::kCount; ++slot) {
+        const unsigned from_top = VirtioMmio::kCount - 1 - slot;
+        VirtioDevice* device = from_top < disks.size() ? disks[from_top].get() : nullptr;
+        virtio.push_back(std::make_unique<VirtioMmio>(slot, IrqLine(&plic, 1 + slot), Dma(bus), device));
+        bus.map(VirtioMmio::kFirstBase + slot * VirtioMmio::kSize, VirtioMmio::kSize, *virtio.back());
+    }
+}
+
+void Machine::attach_htif(uint64_t tohost, std::optional<uint64_t> fromhost) {
+    htif = std::make_unique<Htif>(bus, tohost, fromhost, [this](uint64_t code) {
+        // A process exit status keeps only the low 8 bits; say so rather than let 256 look like a pass.
+        if (code > 255)
+            std::fprintf(stderr, "tern: guest exit code %llu is reported as %llu (exit statuses are 8 bits)\n",
+                         static_cast<unsigned long long>(code), static_cast<unsigned long long>(code & 0xff));
+        request_exit(static_cast<int>(code & 0xff));
+    });
 }
 
 void Machine::install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info) {
@@ -58,10 +88,15 @@ void Machine::update_interrupt_lines(Hart& hart) {
     if (clint.software_pending(id)) mip |= kMSIP;
     if (clint.timer_pending(id)) mip |= kMTIP;
     if (plic.context_pending(2 * id)) mip |= kMEIP;
-    if (plic.context_pending(2 * id + 1)) mip |= kSEIP;
+    csr.seip_external = plic.context_pending(2 * id + 1);
+    if (csr.seip_external || csr.seip_software) mip |= kSEIP;
     // With Sstc enabled, STIP is driven by stimecmp alone (Sstc spec 3.1).
     if (csr.menvcfg & kSTCE) mip = (mip & ~kSTIP) | (clock.mtime() >= csr.stimecmp ? kSTIP : 0);
     csr.mip = mip;
+}
+
+void Machine::update_all_interrupt_lines() {
+    for (auto& hart : harts) update_interrupt_lines(*hart);
 }
 
 void Machine::serve_host_io() {

@@ -16,9 +16,12 @@
 #include "hw/boot_rom.hpp"
 #include "hw/clint.hpp"
 #include "hw/goldfish_rtc.hpp"
+#include "hw/htif.hpp"
 #include "hw/plic.hpp"
 #include "hw/sifive_test.hpp"
 #include "hw/uart16550.hpp"
+#include "hw/virtio_blk.hpp"
+#include "hw/virtio_mmio.hpp"
 #include "jit/engine.hpp"
 
 namespace tern {
@@ -27,6 +30,8 @@ class Console;
 
 class Machine {
   public:
+    // Throws std::runtime_error with a one-line reason when the configuration cannot be built
+    // (e.g. a disk image that cannot be opened).
     explicit Machine(const MachineConfig& config);
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
@@ -41,11 +46,15 @@ class Machine {
     // The host side of the serial console; without one, output goes to stdout.
     void attach_console(Console* console) { console_ = console; }
 
+    // Watches tohost (and answers through fromhost) for a bare program that speaks HTIF.
+    void attach_htif(uint64_t tohost, std::optional<uint64_t> fromhost);
+
     // Installs the reset vector ROM that starts every hart at the firmware.
     void install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info);
 
     // Mirrors the CLINT, PLIC and Sstc interrupt lines into mip.
     void update_interrupt_lines(Hart& hart);
+    void update_all_interrupt_lines();
 
     const MachineConfig config;
     MachineClock clock;
@@ -58,12 +67,16 @@ class Machine {
     Uart16550 uart;
     SifiveTest test_device;
     GoldfishRtc rtc;
+    std::vector<std::unique_ptr<VirtioBlk>> disks;
+    std::vector<std::unique_ptr<VirtioMmio>> virtio; // all transports, in address order
     std::unique_ptr<BootRom> boot_rom;
     std::vector<std::unique_ptr<Hart>> harts;
+    std::unique_ptr<Htif> htif;       // only when the -kernel ELF defines tohost
     std::unique_ptr<jit::Engine> jit; // when config.accel is Accel::Jit
     uint64_t instructions_retired = 0;
 
   private:
+    void attach_virtio();
     void serve_host_io();
     void sleep_until_interrupt();
     void console_write(uint8_t byte);

@@ -2,6 +2,7 @@
 // Everything the command line decides about a machine, as plain data.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tern {
 
@@ -19,6 +20,12 @@ struct MachineConfig {
     std::string append;               // -append "ARGS"
     uint64_t max_instructions = 0;    // stop after this many instructions (0: no limit)
     Accel accel = Accel::Interpreter; // the JIT becomes the default once it passes everything
+
+    struct Drive {
+        std::string file;
+        bool read_only = false;
+    };
+    std::vector<Drive> drives; // -drive file=...,format=raw,if=virtio[,readonly=on]
 };
 
 } // namespace tern

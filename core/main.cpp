@@ -1,7 +1,56 @@
-// PLACEHOLDER entry point until the command-line work lands.
+// tern: parse the command line, build the machine, load the program, run.
 #include <cstdio>
+#include <memory>
+#include <span>
 
-int main() {
-    std::fprintf(stderr, "tern: command line not implemented yet\n");
-    return 1;
+#include "core/boot.hpp"
+#include "core/console.hpp"
+#include "core/machine.hpp"
+#include "core/options.hpp"
+
+int main(int argc, char **argv) {
+    using namespace tern;
+    ParseResult parsed =
+        parse_command_line(std::span<const char *const>(argv + 1, static_cast<size_t>(argc - 1)));
+    if (!parsed.error.empty()) {
+        std::fprintf(stderr, "tern: %s\n", parsed.error.c_str());
+        return 1;
+    }
+    const Options &options = parsed.options;
+    if (options.action == Options::Action::Help) {
+        std::fputs(usage_text().c_str(), stdout);
+        return 0;
+    }
+    if (options.action == Options::Action::Version) {
+        std::fputs(version_text().c_str(), stdout);
+        return 0;
+    }
+    if (std::string error = check_supported(options); !error.empty()) {
+        std::fprintf(stderr, "tern: %s\n", error.c_str());
+        return 1;
+    }
+    // -d items go to stderr, or to the -D file (truncated, as QEMU does).
+    std::unique_ptr<std::FILE, int (*)(std::FILE *)> log_file(nullptr, std::fclose);
+    if (!options.log_file.empty()) {
+        log_file.reset(std::fopen(options.log_file.c_str(), "w"));
+        if (!log_file) {
+            std::fprintf(stderr, "tern: %s: cannot open log file\n", options.log_file.c_str());
+            return 1;
+        }
+    }
+
+    try {
+        Machine machine(options.machine);
+        machine.guest_errors.mirror_to(log_file ? log_file.get() : stderr, log_class_mask(options));
+        if (std::string error = boot(machine); !error.empty()) {
+            std::fprintf(stderr, "tern: %s\n", error.c_str());
+            return 1;
+        }
+        Console console;
+        machine.attach_console(&console);
+        return machine.run();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tern: %s\n", e.what());
+        return 1;
+    }
 }

@@ -110,8 +110,10 @@ void update_sstc_stip(Hart& hart) {
 // CLINT/PLIC, and STIP by stimecmp while Sstc is enabled.
 void write_mip(Hart& hart, const CsrDef&, uint64_t v) {
     CsrState& csr = csrs(hart);
-    const uint64_t mask = kSupervisorInterrupts & ~((csr.menvcfg & kSTCE) ? kSTIP : 0);
+    const uint64_t mask = (kSSIP | kSTIP) & ~((csr.menvcfg & kSTCE) ? kSTIP : 0);
     csr.mip = (csr.mip & ~mask) | (v & mask);
+    csr.seip_software = v & kSEIP;
+    csr.mip = (csr.mip & ~kSEIP) | (csr.seip_software || csr.seip_external ? kSEIP : 0);
 }
 // sie and sip show only the interrupts delegated to S (4.1.3); of sip, only SSIP is writable.
 uint64_t read_sie(Hart& hart, const CsrDef&) {

@@ -16,6 +16,9 @@ struct CsrState {
     uint64_t misa = 0;
     uint64_t medeleg = 0, mideleg = 0;
     uint64_t mie = 0, mip = 0;
+    // mip.SEIP reads as the OR of a software-writable bit and the PLIC's S-mode
+    // line (privileged spec 3.1.9); both inputs are kept so neither is lost.
+    bool seip_software = false, seip_external = false;
     uint64_t mtvec = 0, mscratch = 0, mepc = 0, mcause = 0, mtval = 0;
     uint64_t mcounteren = 0, mcountinhibit = 0;
     uint64_t menvcfg = 0;

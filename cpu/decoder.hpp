@@ -53,9 +53,16 @@ inline constexpr std::array<OpInfo, kOpCount> kOpInfo = {{
 constexpr const OpInfo& op_info(Op op) { return kOpInfo[static_cast<size_t>(op)]; }
 
 // Identifies which compressed form an instruction was written in (for the
-// disassembler); kNotCompressed for 32-bit instructions.
-using CompressedForm = uint8_t;
-inline constexpr CompressedForm kNotCompressed = 0;
+// disassembler); kNotCompressed for 32-bit instructions. One id per line of cpu/isa/rvc.inc.
+enum class CompressedForm : uint8_t {
+    none,
+#define CINSN(form, mnemonic, pattern, op, rd, rs1, rs2, imm, operands) form,
+#define CRESERVED(pattern)
+#include "cpu/isa/rvc.inc"
+#undef CINSN
+#undef CRESERVED
+};
+inline constexpr CompressedForm kNotCompressed = CompressedForm::none;
 
 struct DecodedInsn {
     Op op = Op::illegal;

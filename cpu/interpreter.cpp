@@ -10,7 +10,15 @@ namespace tern {
 
 namespace {
 
+// Adds retired instructions to minstret and mcycle (one cycle each) unless inhibited.
+inline void count_retired(Hart& hart, uint64_t n) {
+    CsrState& csr = hart.state.csr;
+    if (!(csr.mcountinhibit & 4)) csr.minstret += n;
+    if (!(csr.mcountinhibit & 1)) csr.mcycle += n;
+}
+
 // Runs one instruction's semantics; returns true if it retired (did not trap).
+// The counters are not touched: callers count retired instructions.
 inline bool execute(Hart& hart, ExecFn fn, const DecodedInsn& insn) {
     hart.next_pc = hart.state.pc + insn.len;
     fn(hart, insn);
@@ -20,9 +28,6 @@ inline bool execute(Hart& hart, ExecFn fn, const DecodedInsn& insn) {
         return false;
     }
     hart.state.pc = hart.next_pc;
-    CsrState& csr = hart.state.csr;
-    if (!(csr.mcountinhibit & 4)) ++csr.minstret;
-    if (!(csr.mcountinhibit & 1)) ++csr.mcycle;
     return true;
 }
 
@@ -62,6 +67,30 @@ const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulte
     return refilled.tag == (pc >> Tlb::kPageBits) ? refilled.host : nullptr;
 }
 
+// Runs a block until it ends, leaves the straight line, traps, or its page is
+// rewritten. Counters are added in bulk; only a block's last instruction can
+// be a CSR access, so they are brought up to date just before it runs.
+uint64_t run_block(Hart& hart, const Block& block) {
+    const CodeCache& cache = hart.code_cache;
+    const uint64_t generation = cache.generation();
+    const BlockInsn* it = block.insns.data();
+    const BlockInsn* const last = it + block.insns.size() - 1;
+    uint64_t pending = 0, retired = 0;
+    for (;; ++it) {
+        if (it == last) {
+            count_retired(hart, pending);
+            retired += pending;
+            pending = 0;
+        }
+        const uint64_t sequential = hart.state.pc + it->insn.len;
+        if (!execute(hart, it->fn, it->insn)) break;
+        ++pending;
+        if (it == last || hart.state.pc != sequential || cache.generation() != generation) break;
+    }
+    count_retired(hart, pending);
+    return retired + pending;
+}
+
 } // namespace
 
 bool execute_insn(Hart& hart, ExecFn fn, const DecodedInsn& insn) { return execute(hart, fn, insn); }
@@ -86,7 +115,9 @@ uint64_t interpret_one(Hart& hart) {
         return 0;
     }
     DecodedInsn insn = decode(raw);
-    return execute(hart, exec_fn(insn.op), insn) ? 1 : 0;
+    if (!execute(hart, exec_fn(insn.op), insn)) return 0;
+    count_retired(hart, 1);
+    return 1;
 }
 
 uint64_t interpret(Hart& hart, uint64_t budget) {
@@ -104,13 +135,7 @@ uint64_t interpret(Hart& hart, uint64_t budget) {
             retired += interpret_one(hart);
             continue;
         }
-        const uint64_t generation = cache.generation();
-        for (const BlockInsn& bi : block->insns) {
-            const uint64_t expected = hart.state.pc + bi.insn.len;
-            if (!execute(hart, bi.fn, bi.insn)) break;
-            ++retired;
-            if (hart.state.pc != expected || cache.generation() != generation) break;
-        }
+        retired += run_block(hart, *block);
     }
     return retired;
 }

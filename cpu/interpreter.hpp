@@ -24,8 +24,8 @@ bool service_interrupts(Hart& hart);
 Block* fetch_block(Hart& hart, bool& faulted);
 
 // Runs one decoded instruction at hart.state.pc as the interpreter does: sets
-// next_pc, runs the semantics, updates pc and (unless inhibited) minstret and
-// mcycle; true if it retired, false if it trapped (pc is then the handler).
+// next_pc, runs the semantics, updates pc; true if it retired, false if it
+// trapped (pc is then the handler). minstret/mcycle are the caller's to count.
 bool execute_insn(Hart& hart, ExecFn fn, const DecodedInsn& insn);
 
 // Executes exactly one instruction (or takes one trap); returns 1 if it retired.

@@ -2,7 +2,8 @@
 
 namespace tern {
 
-Clint::Clint(MachineClock& clock, unsigned harts) : clock_(clock), msip_(harts, 0), mtimecmp_(harts, ~0ull) {
+Clint::Clint(MachineClock& clock, unsigned harts, std::function<void()> on_change)
+    : clock_(clock), on_change_(std::move(on_change)), msip_(harts, 0), mtimecmp_(harts, ~0ull) {
     // Order matches enum Reg.
     registers_ = {
         {"msip", 0x0, 4, W32, RegAccess::RW, harts, 4, 0},
@@ -25,6 +26,7 @@ void Clint::write(const RegisterAccess& access, uint64_t value) {
     case kMtimecmp: mtimecmp_[access.index] = access.merge_into(mtimecmp_[access.index], value); break;
     default: clock_.set_mtime(access.merge_into(clock_.mtime(), value)); break;
     }
+    if (on_change_) on_change_();
 }
 
 } // namespace tern

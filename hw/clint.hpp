@@ -2,6 +2,7 @@
 // Core-local interruptor (SiFive CLINT layout = ACLINT MSWI + MTIMER):
 // msip at +0x0 + 4*hart, mtimecmp at +0x4000 + 8*hart, mtime at +0xbff8.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -14,7 +15,8 @@ class Clint final : public Device {
     static constexpr uint64_t kBase = 0x0200'0000;
     static constexpr uint64_t kSize = 0x1'0000;
 
-    Clint(MachineClock& clock, unsigned harts);
+    // `on_change` runs after every register write, so the harts' mip follows at once.
+    Clint(MachineClock& clock, unsigned harts, std::function<void()> on_change = {});
 
     std::string_view name() const override { return "clint"; }
     std::span<const RegisterDecl> registers() const override { return registers_; }
@@ -28,6 +30,7 @@ class Clint final : public Device {
   private:
     enum Reg { kMsip, kMtimecmp, kMtime };
     MachineClock& clock_;
+    std::function<void()> on_change_;
     std::vector<RegisterDecl> registers_;
     std::vector<uint32_t> msip_;
     std::vector<uint64_t> mtimecmp_;

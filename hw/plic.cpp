@@ -6,7 +6,8 @@ namespace {
 constexpr uint32_t kPriorityMask = 7; // 3 priority bits, as QEMU's virt (WARL)
 }
 
-Plic::Plic(unsigned harts) : contexts_(2 * harts) {
+Plic::Plic(unsigned harts, std::function<void()> on_change)
+    : on_change_(std::move(on_change)), contexts_(2 * harts) {
     const uint32_t n = static_cast<uint32_t>(contexts_.size());
     // Order matches enum Reg. Source 0 does not exist, so priority starts at source 1's slot.
     registers_ = {
@@ -24,6 +25,7 @@ void Plic::set_level(uint32_t source, bool level) {
     // Level-triggered gateway: a high line is pending unless already claimed.
     if (level && !bit(in_flight_, source)) set_bit(pending_, source, true);
     if (!level) set_bit(pending_, source, false);
+    changed();
 }
 
 bool Plic::context_pending(unsigned context) const {
@@ -70,7 +72,11 @@ uint64_t Plic::read(const RegisterAccess& a) {
         return word < kWords ? contexts_[a.index / 0x20].enable[word] : 0;
     }
     case kThreshold: return contexts_[a.index].threshold;
-    default: return claim(a.index);
+    default: {
+        const uint32_t source = claim(a.index);
+        changed();
+        return source;
+    }
     }
 }
 
@@ -95,6 +101,7 @@ void Plic::write(const RegisterAccess& a, uint64_t value) {
     case kThreshold: contexts_[a.index].threshold = v & kPriorityMask; break;
     default: complete(a.index, v, a); break;
     }
+    changed();
 }
 
 } // namespace tern

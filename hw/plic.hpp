@@ -3,6 +3,7 @@
 // out as on QEMU's virt: two contexts per hart, M-mode (2h) and S-mode (2h+1).
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/device.hpp"
@@ -17,7 +18,8 @@ class Plic final : public Device, public InterruptController {
     static constexpr uint32_t kSources = 96; // riscv,ndev: sources 1..96; 0 means "none"
     static constexpr uint32_t kWords = (kSources + 1 + 31) / 32;
 
-    explicit Plic(unsigned harts);
+    // `on_change` runs whenever a context's output line may have changed.
+    explicit Plic(unsigned harts, std::function<void()> on_change = {});
 
     std::string_view name() const override { return "plic"; }
     std::span<const RegisterDecl> registers() const override { return registers_; }
@@ -43,8 +45,12 @@ class Plic final : public Device, public InterruptController {
         words[source / 32] = (words[source / 32] & ~(1u << (source % 32))) | (uint32_t{value} << (source % 32));
     }
     uint32_t claim(unsigned context);
+    void changed() {
+        if (on_change_) on_change_();
+    }
     void complete(unsigned context, uint32_t source, const RegisterAccess& access);
 
+    std::function<void()> on_change_;
     std::vector<RegisterDecl> registers_;
     std::array<uint32_t, kSources + 1> priority_{};
     std::array<uint32_t, kWords> pending_{};

@@ -27,6 +27,7 @@ class VirtioMmio final : public Device {
     void write(const RegisterAccess& access, uint64_t value) override;
 
     bool broken() const { return status_ & kStatusNeedsReset; }
+    uint32_t irq_source() const { return irq_.source(); }
 
   private:
     enum Reg {

@@ -69,3 +69,29 @@ bool Virtqueue::push_used(Dma& dma, uint16_t head, uint32_t written) {
 }
 
 } // namespace tern
+
+namespace tern {
+
+bool ChainStream::transfer(uint8_t* data, uint64_t len, bool to_guest) {
+    if (len > remaining_) return false;
+    while (len > 0) {
+        const VirtqSegment& s = segments_[segment_];
+        const uint64_t n = std::min<uint64_t>(len, s.len - offset_);
+        if (data) {
+            const bool ok = to_guest ? dma_.write_bytes(s.addr + offset_, {data, n})
+                                     : dma_.read_bytes(s.addr + offset_, {data, n});
+            if (!ok) return false; // cannot happen for validated segments, but never assume
+            data += n;
+        }
+        offset_ += static_cast<uint32_t>(n);
+        len -= n;
+        remaining_ -= n;
+        if (offset_ == s.len) {
+            ++segment_;
+            offset_ = 0;
+        }
+    }
+    return true;
+}
+
+} // namespace tern

@@ -3,7 +3,9 @@
 // memory once, validated, and only the copies are used; any inconsistency
 // (a loop, an index past the queue, a buffer outside RAM, nested indirect
 // tables) makes the whole chain invalid rather than being guessed around.
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,31 @@ class Virtqueue {
     static_assert(sizeof(Descriptor) == 16);
     bool walk(Dma& dma, uint64_t table, uint32_t table_size, uint16_t first, bool indirect, DescriptorChain& chain,
               std::string& error);
+};
+
+} // namespace tern
+
+namespace tern {
+
+// Reads or writes the bytes of a chain's buffers as one stream, through the DMA API.
+class ChainStream {
+  public:
+    ChainStream(Dma& dma, const std::vector<VirtqSegment>& segments) : dma_(dma), segments_(segments) {
+        for (const VirtqSegment& s : segments) remaining_ += s.len;
+    }
+    uint64_t remaining() const { return remaining_; }
+    // Copy the next bytes out of / into the chain; false if the chain is too short.
+    bool read(std::span<uint8_t> out) { return transfer(out.data(), out.size(), false); }
+    bool write(std::span<const uint8_t> in) { return transfer(const_cast<uint8_t*>(in.data()), in.size(), true); }
+    bool skip(uint64_t len) { return transfer(nullptr, len, false); }
+
+  private:
+    bool transfer(uint8_t* data, uint64_t len, bool to_guest);
+    Dma& dma_;
+    const std::vector<VirtqSegment>& segments_;
+    size_t segment_ = 0;
+    uint32_t offset_ = 0;
+    uint64_t remaining_ = 0;
 };
 
 } // namespace tern

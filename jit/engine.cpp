@@ -30,7 +30,8 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
         bool faulted;
         Block* block = fetch_block(hart, faulted);
         if (faulted) continue;
-        if (!block) {                               // not RAM, or an instruction straddling two pages
+        if (!block) { // not RAM, or an instruction straddling two pages
+            helpers::sync_counters(&ctx);
             const uint64_t n = interpret_one(hart); // counts minstret/mcycle itself
             ctx.retired += n;
             ctx.counted += n;

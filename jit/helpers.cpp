@@ -10,6 +10,13 @@
 namespace tern::jit::helpers {
 
 namespace {
+// After a slow-path access: an MMIO write to the CLINT or PLIC updates mip at
+// once, and the interpreter would take the interrupt at the next block
+// boundary, so chained and indirect jumps must go back to the dispatcher.
+void notice_interrupts(RunContext* ctx, const Hart& hart) {
+    if (hart.state.csr.mip & hart.state.csr.mie) ctx->limit = 0;
+}
+
 // The interpreter's epilogue of a trapped instruction: the handler is the next pc.
 uint32_t trap_taken(Hart& hart) {
     hart.trapped = false;
@@ -31,10 +38,9 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* bi) noexcept {
     sync_counters(ctx); // the instruction may read them (CSR reads) or change mcountinhibit
     const uint64_t generation = hart.code_cache.generation();
     const uint64_t expected = hart.state.pc + bi->insn.len;
-    if (!execute_insn(hart, bi->fn, bi->insn)) return kExit; // execute_insn counts it itself
-    ++ctx->retired;
-    ++ctx->counted;
-    if (hart.state.csr.mip & hart.state.csr.mie) ctx->limit = 0; // the dispatcher looks first
+    if (!execute_insn(hart, bi->fn, bi->insn)) return kExit;
+    ++ctx->retired; // counted in minstret/mcycle at the next sync, with the inhibit bits it set
+    notice_interrupts(ctx, hart);
     const bool straight = hart.state.pc == expected && hart.code_cache.generation() == generation;
     return straight && !hart.state.wfi ? kContinue : kExit;
 }
@@ -47,6 +53,7 @@ template <class T, bool Signed> uint32_t load(RunContext* ctx, uint64_t vaddr, u
     const uint64_t generation = hart.code_cache.generation();
     T value;
     if (!hart.load<T>(vaddr, value)) return trap_taken(hart);
+    notice_interrupts(ctx, hart);
     if constexpr (Signed)
         hart.set_x(rd, static_cast<uint64_t>(static_cast<std::make_signed_t<T>>(value)));
     else
@@ -59,6 +66,7 @@ template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t valu
     hart.next_pc = hart.state.pc;
     const uint64_t generation = hart.code_cache.generation();
     if (!hart.store<T>(vaddr, static_cast<T>(value))) return trap_taken(hart);
+    notice_interrupts(ctx, hart);
     return hart.code_cache.generation() == generation ? kContinue : kStop;
 }
 

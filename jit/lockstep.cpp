@@ -31,15 +31,14 @@ std::string hex(uint64_t v) {
 
 // Every CsrState field by name; the static_assert makes a new field fail the
 // build here until it is added to the comparison.
-#define TERN_CSR_FIELDS(X)                                                                                   \
-    X(mstatus)                                                                                               \
-    X(misa)                                                                                                  \
-    X(medeleg)                                                                                               \
-    X(mideleg)                                                                                               \
-    X(mie) X(mip) X(mtvec) X(mscratch) X(mepc) X(mcause) X(mtval) X(mcounteren) X(mcountinhibit) X(menvcfg)  \
-        X(mhartid) X(stvec) X(sscratch) X(sepc) X(scause) X(stval) X(scounteren) X(senvcfg) X(satp)          \
-            X(stimecmp) X(mcycle) X(minstret) X(fcsr)
-static_assert(sizeof(CsrState) == 27 * 8 + sizeof(PmpState),
+// clang-format off
+#define TERN_CSR_FIELDS(X)                                                                                     \
+    X(mstatus) X(misa) X(medeleg) X(mideleg) X(mie) X(mip) X(seip_software) X(seip_external) X(mtvec)          \
+    X(mscratch) X(mepc) X(mcause) X(mtval) X(mcounteren) X(mcountinhibit) X(menvcfg) X(mhartid) X(stvec)       \
+    X(sscratch) X(sepc) X(scause) X(stval) X(scounteren) X(senvcfg) X(satp) X(stimecmp) X(mcycle) X(minstret)  \
+    X(fcsr)
+// clang-format on
+static_assert(sizeof(CsrState) == 28 * 8 + sizeof(PmpState), // 26 uint64_t, 2 bools, fcsr, padding
               "CsrState changed: update TERN_CSR_FIELDS in jit/lockstep.cpp");
 
 // Appends "name[index]: jit V, interpreter V" when the values differ (index < 0: no index).

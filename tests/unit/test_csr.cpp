@@ -474,3 +474,17 @@ TEST_CASE("Sstc: with STCE, STIP follows stimecmp and is not writable through mi
     csr_write(t.hart, kMip, kSTIP);
     CHECK((t.csr().mip & kSTIP) != 0);
 }
+
+TEST_CASE("mip.SEIP is the OR of the software bit and the PLIC line; clearing one keeps the other") {
+    test::TestHart t;
+    using namespace csr_bits;
+    t.csr().seip_external = true;
+    csr_write(t.hart, 0x344, kSEIP); // software sets SEIP
+    CHECK((csr_read(t.hart, 0x344) & kSEIP) != 0);
+    csr_write(t.hart, 0x344, 0); // software clears its bit: the PLIC line still holds SEIP
+    CHECK((csr_read(t.hart, 0x344) & kSEIP) != 0);
+    CHECK_FALSE(t.csr().seip_software);
+    t.csr().seip_external = false;
+    csr_write(t.hart, 0x344, 0);
+    CHECK((csr_read(t.hart, 0x344) & kSEIP) == 0);
+}

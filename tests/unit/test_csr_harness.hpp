@@ -34,6 +34,11 @@ struct TestHart {
         return retired;
     }
     CsrState& csr() { return hart.state.csr; }
+    // S and U accesses need a matching PMP entry (privileged spec 3.7.1): open all memory.
+    void open_pmp() {
+        csr().pmp.cfg[15] = 0x1f; // NAPOT, R, W, X
+        csr().pmp.addr[15] = (1ull << 54) - 1;
+    }
     uint64_t& x(unsigned i) { return hart.state.x[i]; }
     // Puts a TLB entry in place so a test can see whether something flushed it.
     void fill_tlb() { hart.tlb.load[0].tag = 0; }

@@ -27,6 +27,7 @@ void put(TestHart& t, uint64_t addr, std::initializer_list<uint32_t> code) {
 
 TEST_CASE("U ecall delegated to S, sret back to U, illegal WFI in U trapping to M") {
     TestHart t;
+    t.open_pmp();
     constexpr uint64_t kUser = 0x8000'1000, kSupervisor = 0x8000'2000, kMachine = 0x8000'3000;
     put(t, kUser, {addi(5, 5, 1), kEcall, addi(5, 5, 1), kWfi, kLoop});
     put(t, kSupervisor,
@@ -55,6 +56,7 @@ TEST_CASE("U ecall delegated to S, sret back to U, illegal WFI in U trapping to 
 
 TEST_CASE("a pending machine timer interrupt preempts U-mode code at an instruction boundary") {
     TestHart t;
+    t.open_pmp();
     constexpr uint64_t kUser = 0x8000'1000, kMachine = 0x8000'3000;
     put(t, kUser, {addi(5, 5, 1), addi(5, 5, 1), kLoop});
     put(t, kMachine, {csrrs(8, 0x342, 0), kLoop});

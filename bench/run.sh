@@ -1,0 +1,49 @@
+#!/bin/bash
+# Runs the guest benchmark once on Tern and once on QEMU's spike machine
+# (which implements HTIF), checks both printed the same checksum, and prints
+# wall time, guest instructions per second and the Tern/QEMU ratio.
+# usage: bench/run.sh [TERN] [BENCH_ELF]
+# The instruction count is the guest's own minstret, printed by the program
+# on Tern; the same binary retires the same instructions on QEMU.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tern="${1:-$root/build/tern}"
+elf="${2:-$root/build/bench/bench.elf}"
+qemu="${QEMU:-qemu-system-riscv64}"
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+# run NAME COMMAND...: stdout to $out/NAME, wall seconds to $out/NAME.time
+run() {
+    local name="$1" start end
+    shift
+    start=$(date +%s.%N)
+    if ! "$@" >"$out/$name" </dev/null; then
+        echo "bench: $name exited with status $?" >&2
+        exit 1
+    fi
+    end=$(date +%s.%N)
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", e - s }' >"$out/$name.time"
+}
+
+run tern "$tern" -bios none -kernel "$elf" -nographic
+run qemu "$qemu" -M spike -bios none -kernel "$elf" -nographic
+
+field() { awk -v key="$1" '$1 == key { print $2 }' "$out/$2"; }
+tern_sum=$(field checksum tern)
+qemu_sum=$(field checksum qemu)
+if [ -z "$tern_sum" ] || [ "$tern_sum" != "$qemu_sum" ]; then
+    echo "bench: checksums differ: tern '$tern_sum', qemu '$qemu_sum'" >&2
+    exit 1
+fi
+instret=$(field instret tern)
+
+awk -v n="$instret" -v tt="$(cat "$out/tern.time")" -v qt="$(cat "$out/qemu.time")" -v sum="$tern_sum" 'BEGIN {
+    printf "checksum %s (same on both)\n", sum
+    printf "guest instructions: %s\n", n == "" ? "unknown (no instret line)" : n
+    printf "%-6s %10s %16s\n", "", "wall s", "guest MIPS"
+    printf "%-6s %10.3f %16s\n", "tern", tt, n == "" ? "-" : sprintf("%.1f", n / tt / 1e6)
+    printf "%-6s %10.3f %16s\n", "qemu", qt, n == "" ? "-" : sprintf("%.1f", n / qt / 1e6)
+    printf "tern/qemu speed ratio: %.3f (QEMU time / Tern time)\n", qt / tt
+}'

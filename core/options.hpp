@@ -1,0 +1,46 @@
+#pragma once
+// The command line: a QEMU-compatible subset plus Tern's own long options,
+// parsed from one table (core/options.cpp) into plain data.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/machine_config.hpp"
+
+namespace tern {
+
+struct Options {
+    enum class Action { Run, Help, Version };
+    Action action = Action::Run;
+    MachineConfig machine;
+    std::string machine_type = "virt";  // -M
+    bool nographic = false;             // -nographic: the console is stdio (the only console so far)
+    std::vector<std::string> log_items; // -d item,item,...
+    std::string log_file;               // -D FILE
+};
+
+struct ParseResult {
+    Options options;
+    std::string error; // empty on success; otherwise one line, without the "tern: " prefix
+};
+
+// Parses argv[1..]; never exits or prints.
+ParseResult parse_command_line(std::span<const char *const> args);
+
+// Refuses option combinations the machine cannot run yet (firmware boot,
+// -initrd/-append without a device tree); empty when runnable.
+std::string check_supported(const Options &options);
+
+// "-m" syntax: a decimal count with an optional M or G suffix; no suffix means MiB, as in QEMU.
+std::optional<uint64_t> parse_ram_size(std::string_view text);
+
+// The guest-error log classes (LogClass bits) that the -d items ask to see.
+uint8_t log_class_mask(const Options &options);
+
+std::string usage_text();
+std::string version_text();
+
+} // namespace tern

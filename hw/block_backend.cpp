@@ -1,0 +1,62 @@
+#include "hw/block_backend.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tern {
+
+std::unique_ptr<FileBackend> FileBackend::open(const std::string& path, bool read_only, std::string& error) {
+    const int fd = ::open(path.c_str(), (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0) {
+        error = path + ": " + std::strerror(errno);
+        return nullptr;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        error = path + ": not a regular file";
+        ::close(fd);
+        return nullptr;
+    }
+    return std::unique_ptr<FileBackend>(new FileBackend(fd, static_cast<uint64_t>(st.st_size), read_only));
+}
+
+FileBackend::~FileBackend() { ::close(fd_); }
+
+bool FileBackend::read(uint64_t offset, std::span<uint8_t> out) {
+    size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t n = pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) break;
+        done += static_cast<size_t>(n);
+    }
+    // A file that shrank under us reads as zeroes past its end rather than stale bytes.
+    std::fill(out.begin() + static_cast<ptrdiff_t>(done), out.end(), uint8_t{0});
+    return true;
+}
+
+bool FileBackend::write(uint64_t offset, std::span<const uint8_t> in) {
+    if (read_only_) return false;
+    size_t done = 0;
+    while (done < in.size()) {
+        const ssize_t n = pwrite(fd_, in.data() + done, in.size() - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+bool FileBackend::flush() { return read_only_ || fdatasync(fd_) == 0; }
+
+bool NullBackend::read(uint64_t, std::span<uint8_t> out) {
+    std::fill(out.begin(), out.end(), uint8_t{0});
+    return true;
+}
+
+} // namespace tern

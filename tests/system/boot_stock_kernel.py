@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Boot a Linux kernel nobody here built (Debian stable's stock riscv64 kernel, fetched by
+roms/fetch-debian-kernel.sh when missing) with the default busybox initramfs on Tern:
+the shell must answer and `poweroff` must end Tern with status 0."""
+import os
+import subprocess
+import sys
+
+from guest_console import PROMPT, Console
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+def main():
+    tern = sys.argv[1]
+    kernel = os.path.join(ROOT, "roms", "debian-kernel", "vmlinux")
+    if not os.path.exists(kernel):
+        subprocess.run([os.path.join(ROOT, "roms", "fetch-debian-kernel.sh")], check=True)
+    con = Console([tern, "-M", "virt", "-m", "512M", "-nographic", "-kernel", kernel,
+                   "-initrd", os.path.join(ROOT, "roms", "linux", "initramfs.cpio.zst"),
+                   "-append", "console=ttyS0"], sys.stdout.buffer)
+    try:
+        con.expect(b"Linux version ", 120)
+        con.expect(b"#1 SMP Debian", 30)
+        con.expect(PROMPT, 300)
+        con.run("", 30)
+        release = con.run("uname -r", 30).strip()
+        print("\nuname -r ->", release)
+        if "riscv64" not in release or "tern" in release:
+            print("FAIL: not the stock kernel")
+            return 1
+        con.send("poweroff")
+        rc = con.wait(120)
+        print("exit status:", rc)
+        return 0 if rc == 0 else 1
+    except TimeoutError as e:
+        print("\nFAIL:", e)
+        con.proc.kill()
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

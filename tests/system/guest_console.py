@@ -1,0 +1,60 @@
+"""A minimal expect(1) for driving an emulator's serial console from tests."""
+import os
+import select
+import subprocess
+import time
+
+PROMPT = b"~ # "
+
+
+class Console:
+    """A minimal expect(1): read the emulator's stdout, write its stdin."""
+
+    def __init__(self, argv, log):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.buf = b""
+        self.log = log
+        self.start = time.monotonic()
+
+    def expect(self, needle, timeout):
+        deadline = time.monotonic() + timeout
+        while needle not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._read(min(left, 1.0)):
+                raise TimeoutError(f"did not see {needle!r}; last output:\n"
+                                   + self.buf[-2000:].decode(errors="replace"))
+        before, _, self.buf = self.buf.partition(needle)
+        return before.decode(errors="replace")
+
+    def _pending(self):
+        return bool(select.select([self.proc.stdout], [], [], 0)[0])
+
+    def _read(self, timeout):
+        """Read what is there; False once the emulator closed its output."""
+        if select.select([self.proc.stdout], [], [], timeout)[0]:
+            data = os.read(self.proc.stdout.fileno(), 65536)
+            if not data:
+                return False
+            self.log.write(data)
+            self.log.flush()
+            self.buf += data
+        return True
+
+    def send(self, line):
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def run(self, command, timeout):
+        """Send one shell command, return what it printed (without the echo)."""
+        self.send(command)
+        out = self.expect(PROMPT, timeout)
+        return out.split("\n", 1)[1] if "\n" in out else ""
+
+    def wait(self, timeout):
+        end = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < end:
+            self._read(0.2)
+        while self._pending() and self._read(0):
+            pass
+        return self.proc.poll()
