@@ -2,7 +2,8 @@
 // interpreter, in lockstep or timed:
 //   jit_guest lockstep FILE.elf [budget]   compare full state after every step of `budget` instructions
 //   jit_guest time FILE.elf                retired instructions per second, interpreter vs JIT
-// The program ends by spinning on `j .` (jal x0, 0); a0 is printed then.
+// The program ends by spinning on `j .` (jal x0, 0), or through HTIF when it
+// defines `tohost` (console output is printed, the exit code reported).
 // bench/guest/kernels.c is such a program (built by bench/CMakeLists.txt when
 // riscv64-unknown-elf-gcc is installed).
 #include <elf.h>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -49,6 +51,48 @@ uint64_t load_elf(const std::vector<char>& file, jit::Sandbox& s) {
     return eh.e_entry;
 }
 
+// The address of ELF symbol `name`, or 0.
+uint64_t find_symbol(const std::vector<char>& file, const char* name) {
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, file.data(), sizeof eh);
+    auto section = [&](unsigned i, Elf64_Shdr& sh) {
+        const uint64_t at = eh.e_shoff + uint64_t{i} * eh.e_shentsize;
+        if (i >= eh.e_shnum || at + sizeof sh > file.size()) return false;
+        std::memcpy(&sh, file.data() + at, sizeof sh);
+        return sh.sh_offset + sh.sh_size <= file.size();
+    };
+    for (unsigned i = 0; i < eh.e_shnum; ++i) {
+        Elf64_Shdr symtab, strtab;
+        if (!section(i, symtab) || symtab.sh_type != SHT_SYMTAB || !section(symtab.sh_link, strtab)) continue;
+        for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= symtab.sh_size; off += sizeof(Elf64_Sym)) {
+            Elf64_Sym sym;
+            std::memcpy(&sym, file.data() + symtab.sh_offset + off, sizeof sym);
+            if (sym.st_name < strtab.sh_size &&
+                std::strncmp(file.data() + strtab.sh_offset + sym.st_name, name, strtab.sh_size - sym.st_name) == 0)
+                return sym.st_value;
+        }
+    }
+    return 0;
+}
+
+// A minimal HTIF host for programs that define `tohost` (the ISA-test
+// convention): between steps it takes a command from both sides alike,
+// prints console output and reports an exit.
+struct HtifHost {
+    uint64_t tohost = 0;
+    std::optional<uint64_t> exit_code;
+
+    void serve(std::initializer_list<jit::Sandbox*> sides) {
+        if (!tohost) return;
+        uint64_t command = 0;
+        std::memcpy(&command, sides.begin()[0]->ram.host(tohost), 8);
+        if (!command) return;
+        if (command >> 48 == 0 && (command & 1)) exit_code = command >> 1; // device 0: exit
+        else if (command >> 48 == 0x0101) std::putchar(static_cast<int>(command & 0xff));
+        for (jit::Sandbox* s : sides) std::memset(s->ram.host(tohost), 0, 8);
+    }
+};
+
 bool spinning(jit::Sandbox& s) {
     const uint64_t pc = s.hart.state.pc;
     uint32_t word = 0;
@@ -81,9 +125,13 @@ int main(int argc, char** argv) {
         jit::Lockstep lockstep(a.hart, a.ram, engine, b.hart, b.ram);
         lockstep.set_step_budget(argc > 3 ? std::strtoull(argv[3], nullptr, 0) : 1);
         lockstep.set_memory_check_interval(1024); // 16 MiB per comparison
+        HtifHost htif{find_symbol(file, "tohost"), std::nullopt};
         std::optional<std::string> d;
-        while (!d && !spinning(b))
+        while (!d && !htif.exit_code && !spinning(b)) {
             d = lockstep.step();
+            htif.serve({&a, &b});
+        }
+        if (htif.exit_code) std::printf("htif exit code %" PRIu64 "\n", *htif.exit_code);
         if (!d) d = lockstep.check_memory();
         if (d) {
             std::printf("%s", d->c_str());
