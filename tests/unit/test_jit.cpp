@@ -337,3 +337,45 @@ TEST_CASE("jit: host code listing through Capstone") {
     CHECK(listing.find("add      rax, qword ptr [rbx + 0x38]") != std::string::npos);
     CHECK(listing.find("mov      qword ptr [rbx + 0x28], rax") != std::string::npos);
 }
+
+TEST_CASE("jit: an interrupt raised by an MMIO store is taken at the next block boundary, as interpreted") {
+    for (Accel accel : {Accel::Interpreter, Accel::Jit}) {
+        MachineConfig config;
+        config.accel = accel;
+        config.ram_size = 1 << 20;
+        config.max_instructions = 1'000'000; // a missed interrupt ends the run with 124, not a hang
+        Machine m(config);
+        const std::vector<uint32_t> code = {
+            encode(Op::lui, 7, 0, 0, Clint::kBase), // 0x00 x7 = msip of hart 0
+            encode(Op::addi, 8, 0, 0, 0),           // 0x04
+            encode(Op::auipc, 9, 0, 0, 0),          // 0x08
+            encode(Op::addi, 9, 9, 0, 0x78),        // 0x0c x9 = handler (0x80)
+            encode(Op::csrrw, 0, 9, 0, 0x305),      // 0x10 mtvec
+            encode(Op::addi, 10, 0, 0, 8),          // 0x14
+            encode(Op::csrrs, 0, 10, 0, 0x304),     // 0x18 mie.MSIE
+            encode(Op::csrrsi, 0, 8, 0, 0x300),     // 0x1c mstatus.MIE
+            encode(Op::addi, 5, 5, 0, 1),           // 0x20 loop: x5 += 1
+            encode(Op::addi, 6, 5, 0, -50),         // 0x24
+            encode(Op::sltiu, 8, 6, 0, 1),          // 0x28 x8 = (x5 == 50)
+            encode(Op::sw, 0, 7, 8, 0),             // 0x2c msip = x8 (the slow path: MMIO)
+            encode(Op::jal, 0, 0, 0, -0x10),        // 0x30 a block chained to itself
+        };
+        const std::vector<uint32_t> handler = {
+            encode(Op::csrrs, 11, 0, 0, 0x341),           // x11 = mepc
+            encode(Op::lui, 12, 0, 0, SifiveTest::kBase), //
+            encode(Op::lui, 13, 0, 0, 0x5000),            //
+            encode(Op::addi, 13, 13, 0, 0x555),           //
+            encode(Op::sw, 0, 12, 13, 0),                 // pass
+            encode(Op::jal, 0, 0, 0, 0),
+        };
+        for (size_t i = 0; i < code.size(); ++i)
+            m.bus.write(MachineConfig::kRamBase + 4 * i, 4, code[i]);
+        for (size_t i = 0; i < handler.size(); ++i)
+            m.bus.write(MachineConfig::kRamBase + 0x80 + 4 * i, 4, handler[i]);
+        m.harts[0]->state.pc = MachineConfig::kRamBase;
+        CHECK(m.run() == 0);
+        CHECK(m.harts[0]->state.x[5] == 50);                              // not one loop iteration more
+        CHECK(m.harts[0]->state.x[11] == MachineConfig::kRamBase + 0x20); // after the block with the store
+        CHECK(m.harts[0]->state.csr.mcause == (1ull << 63 | 3));
+    }
+}
