@@ -67,8 +67,8 @@ uint64_t find_symbol(const std::vector<char>& file, const char* name) {
         for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= symtab.sh_size; off += sizeof(Elf64_Sym)) {
             Elf64_Sym sym;
             std::memcpy(&sym, file.data() + symtab.sh_offset + off, sizeof sym);
-            if (sym.st_name < strtab.sh_size &&
-                std::strncmp(file.data() + strtab.sh_offset + sym.st_name, name, strtab.sh_size - sym.st_name) == 0)
+            if (sym.st_name < strtab.sh_size && std::strncmp(file.data() + strtab.sh_offset + sym.st_name,
+                                                             name, strtab.sh_size - sym.st_name) == 0)
                 return sym.st_value;
         }
     }
@@ -87,9 +87,12 @@ struct HtifHost {
         uint64_t command = 0;
         std::memcpy(&command, sides.begin()[0]->ram.host(tohost), 8);
         if (!command) return;
-        if (command >> 48 == 0 && (command & 1)) exit_code = command >> 1; // device 0: exit
-        else if (command >> 48 == 0x0101) std::putchar(static_cast<int>(command & 0xff));
-        for (jit::Sandbox* s : sides) std::memset(s->ram.host(tohost), 0, 8);
+        if (command >> 48 == 0 && (command & 1))
+            exit_code = command >> 1; // device 0: exit
+        else if (command >> 48 == 0x0101)
+            std::putchar(static_cast<int>(command & 0xff));
+        for (jit::Sandbox* s : sides)
+            std::memset(s->ram.host(tohost), 0, 8);
     }
 };
 
