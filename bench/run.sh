@@ -16,11 +16,12 @@ trap 'rm -rf "$out"' EXIT
 
 # run NAME COMMAND...: stdout to $out/NAME, wall seconds to $out/NAME.time
 run() {
-    local name="$1" start end
+    local name="$1" start end status=0
     shift
     start=$(date +%s.%N)
-    if ! "$@" >"$out/$name" </dev/null; then
-        echo "bench: $name exited with status $?" >&2
+    "$@" >"$out/$name" </dev/null || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "bench: $name exited with status $status" >&2
         exit 1
     fi
     end=$(date +%s.%N)

@@ -50,21 +50,21 @@ struct SectionHeader {
     uint32_t link;
 };
 
-SectionHeader section(const Reader &r, uint64_t shoff, uint64_t index) {
+SectionHeader section(const Reader& r, uint64_t shoff, uint64_t index) {
     const uint64_t at = shoff + index * kShdrSize;
     return {r.at<uint32_t>(at + 4), r.at<uint64_t>(at + 24), r.at<uint64_t>(at + 32), r.at<uint64_t>(at + 56),
             r.at<uint32_t>(at + 40)};
 }
 
 // Maps a virtual address range to the physical address of a loaded segment holding all of it.
-std::optional<uint64_t> to_physical(const ElfImage &image, uint64_t vaddr, uint64_t size) {
-    for (const ElfSegment &s : image.segments)
+std::optional<uint64_t> to_physical(const ElfImage& image, uint64_t vaddr, uint64_t size) {
+    for (const ElfSegment& s : image.segments)
         if (vaddr >= s.vaddr && size <= s.mem_size && vaddr - s.vaddr <= s.mem_size - size)
             return s.paddr + (vaddr - s.vaddr);
     return std::nullopt;
 }
 
-std::string read_program_headers(const Reader &r, uint64_t ram_base, uint64_t ram_size, ElfImage &image) {
+std::string read_program_headers(const Reader& r, uint64_t ram_base, uint64_t ram_size, ElfImage& image) {
     const uint64_t phoff = r.at<uint64_t>(32);
     const uint16_t phentsize = r.at<uint16_t>(54), phnum = r.at<uint16_t>(56);
     if (phnum == 0) return "no program headers";
@@ -90,7 +90,7 @@ std::string read_program_headers(const Reader &r, uint64_t ram_base, uint64_t ra
     }
     if (image.segments.empty()) return "no loadable segments";
     std::vector<ElfSegment> sorted = image.segments;
-    std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) { return a.paddr < b.paddr; });
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.paddr < b.paddr; });
     for (size_t i = 1; i < sorted.size(); ++i)
         if (sorted[i].paddr < sorted[i - 1].paddr + sorted[i - 1].mem_size)
             return std::string("segments at ") + hex(sorted[i - 1].paddr) + " and " + hex(sorted[i].paddr) +
@@ -100,7 +100,7 @@ std::string read_program_headers(const Reader &r, uint64_t ram_base, uint64_t ra
 
 // Finds tohost/fromhost in .symtab when there is one; a symbol table that is
 // present but malformed is an error, since the HTIF would silently vanish.
-std::string read_symbols(const Reader &r, ElfImage &image) {
+std::string read_symbols(const Reader& r, ElfImage& image) {
     const uint64_t shoff = r.at<uint64_t>(40);
     const uint16_t shentsize = r.at<uint16_t>(58), shnum = r.at<uint16_t>(60);
     if (shoff == 0 || shnum == 0) return {};
@@ -116,12 +116,12 @@ std::string read_symbols(const Reader &r, ElfImage &image) {
         const SectionHeader strtab = section(r, shoff, symtab.link);
         if (strtab.type != kShtStrtab) return "symbol table links to a section that is not a string table";
         if (!r.holds(strtab.offset, 1, strtab.size)) return "string table extends past the end of the file";
-        const char *names = reinterpret_cast<const char *>(r.file.data() + strtab.offset);
+        const char* names = reinterpret_cast<const char*>(r.file.data() + strtab.offset);
         for (uint64_t at = symtab.offset; at < symtab.offset + symtab.size; at += kSymSize) {
             const uint32_t name = r.at<uint32_t>(at);
             if (name >= strtab.size) return "symbol name lies outside the string table";
             const std::string_view text(names + name, strnlen(names + name, strtab.size - name));
-            std::optional<uint64_t> *slot = text == "tohost"     ? &image.tohost
+            std::optional<uint64_t>* slot = text == "tohost"     ? &image.tohost
                                             : text == "fromhost" ? &image.fromhost
                                                                  : nullptr;
             if (!slot) continue;
@@ -134,7 +134,7 @@ std::string read_symbols(const Reader &r, ElfImage &image) {
     return {};
 }
 
-std::string parse(const Reader &r, uint64_t ram_base, uint64_t ram_size, ElfImage &image) {
+std::string parse(const Reader& r, uint64_t ram_base, uint64_t ram_size, ElfImage& image) {
     if (r.file.size() < kEhdrSize) return "truncated ELF header";
     if (!has_elf_magic(r.file)) return "not an ELF file";
     if (r.file[4] != kElfClass64) return "not a 64-bit ELF file";

@@ -27,11 +27,13 @@ bool csr_accessible(const Hart& hart, uint16_t addr, bool write);
 uint64_t csr_read(Hart& hart, uint16_t addr);
 void csr_write(Hart& hart, uint16_t addr, uint64_t value);
 
+// The value csrrs/csrrc modify: the CSR's value, except that mip.SEIP is only
+// its software-writable bit, not the PLIC's line (privileged spec 3.1.9).
+uint64_t csr_read_for_update(Hart& hart, uint16_t addr);
+
 // Reset values (privileged spec 3.4): M-mode, misa, mstatus.SXL/UXL, mhartid.
 void csr_reset(Hart& hart, uint64_t hartid);
 
-// Marks the FP state dirty (mstatus.FS = Dirty, SD = 1) after an FP register or fcsr write.
-void set_fs_dirty(CsrState& csr);
 
 // The misa value this hart reports: RV64 with I M A F D C S U.
 uint64_t misa_value();

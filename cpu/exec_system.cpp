@@ -21,9 +21,10 @@ void csr_instruction(Hart& hart, const DecodedInsn& insn, CsrOp op, uint64_t ope
     if (!csr_accessible(hart, addr, writes)) return hart.illegal_instruction(insn.raw);
     const uint64_t old = reads ? csr_read(hart, addr) : 0;
     if (writes) {
+        const uint64_t base = op == CsrOp::Write ? 0 : csr_read_for_update(hart, addr);
         const uint64_t value = op == CsrOp::Write ? operand
-                               : op == CsrOp::Set ? old | operand
-                                                  : old & ~operand;
+                               : op == CsrOp::Set ? base | operand
+                                                  : base & ~operand;
         csr_write(hart, addr, value);
     }
     if (reads) WRITE_RD(old);

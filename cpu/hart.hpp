@@ -29,6 +29,9 @@ class Hart {
     uint64_t next_pc = 0;
     // Set by take_exception/take_pending_interrupt; stops the current block.
     bool trapped = false;
+    // Instructions attempted (retired or trapped): the engines' budget, and
+    // the clock of a deterministic run.
+    uint64_t steps = 0;
 
     template <class T> bool load(uint64_t vaddr, T& out) {
         static_assert(std::is_unsigned_v<T>);

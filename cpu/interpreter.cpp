@@ -1,5 +1,7 @@
 #include "cpu/interpreter.hpp"
 
+#include <algorithm>
+
 #include "cpu/code_cache.hpp"
 #include "cpu/exec.hpp"
 #include "cpu/hart.hpp"
@@ -123,19 +125,27 @@ uint64_t interpret_one(Hart& hart) {
 uint64_t interpret(Hart& hart, uint64_t budget) {
     CodeCache& cache = hart.code_cache;
     uint64_t retired = 0;
-    while (retired < budget) {
+    // The budget counts attempts, not retirements, so a guest that traps on
+    // every instruction still hands control back to the machine.
+    const uint64_t steps_at_start = hart.steps;
+    while (hart.steps - steps_at_start < budget) {
+        const uint64_t retired_before = retired;
         cache.release_retired();
         service_interrupts(hart);
         if (hart.state.wfi) break;
 
         bool faulted;
         Block* block = fetch_block(hart, faulted);
-        if (faulted) continue;
-        if (!block) { // not RAM, or an instruction straddling two pages
-            retired += interpret_one(hart);
+        if (faulted) {
+            ++hart.steps;
             continue;
         }
-        retired += run_block(hart, *block);
+        if (!block) { // not RAM, or an instruction straddling two pages
+            retired += interpret_one(hart);
+        } else {
+            retired += run_block(hart, *block);
+        }
+        hart.steps += std::max<uint64_t>(1, retired - retired_before);
     }
     return retired;
 }

@@ -12,8 +12,8 @@ constexpr uint8_t kDeviceSyscall = 0, kDeviceConsole = 1;
 constexpr uint8_t kCmdSyscall = 0, kCmdGetchar = 0, kCmdPutchar = 1;
 } // namespace
 
-Htif::Htif(Bus &bus, uint64_t tohost, std::optional<uint64_t> fromhost, std::function<void(uint64_t)> on_exit,
-           std::FILE *console)
+Htif::Htif(Bus& bus, uint64_t tohost, std::optional<uint64_t> fromhost, std::function<void(uint64_t)> on_exit,
+           std::FILE* console)
     : bus_(bus), tohost_(tohost), fromhost_(fromhost), on_exit_(std::move(on_exit)), console_(console) {
     // Flagged pages keep stores off the TLB fast path, so every store to tohost reaches on_store.
     bus_.set_page_flag(tohost_, kPageWatched);
@@ -24,7 +24,7 @@ Htif::Htif(Bus &bus, uint64_t tohost, std::optional<uint64_t> fromhost, std::fun
 
 uint64_t Htif::read_u64(uint64_t paddr) {
     uint64_t value = 0;
-    if (uint8_t *p = bus_.ram().contains(paddr, 8) ? bus_.ram().host(paddr) : nullptr)
+    if (uint8_t* p = bus_.ram().contains(paddr, 8) ? bus_.ram().host(paddr) : nullptr)
         std::memcpy(&value, p, 8);
     return value;
 }
@@ -82,7 +82,7 @@ void Htif::handle_tohost(uint64_t value) {
 }
 
 void Htif::syscall(uint64_t block) {
-    Ram &ram = bus_.ram();
+    Ram& ram = bus_.ram();
     if (!ram.contains(block, kSyscallBlockSize)) {
         std::fprintf(stderr, "tern: htif: syscall block %#llx lies outside RAM\n",
                      static_cast<unsigned long long>(block));
@@ -93,7 +93,7 @@ void Htif::syscall(uint64_t block) {
     int64_t result;
     if (args[0] == kSysWrite) {
         const uint64_t fd = args[1], buffer = args[2], length = args[3];
-        std::FILE *out = fd == 1 ? console_ : fd == 2 ? stderr : nullptr;
+        std::FILE* out = fd == 1 ? console_ : fd == 2 ? stderr : nullptr;
         if (!out) {
             result = -EBADF;
         } else if (!ram.contains(buffer, length)) {

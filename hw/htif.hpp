@@ -16,10 +16,10 @@ class Htif {
   public:
     // tohost/fromhost are physical RAM addresses (from the ELF symbol table).
     // on_exit receives the guest's exit code; console output goes to `console`.
-    Htif(Bus &bus, uint64_t tohost, std::optional<uint64_t> fromhost, std::function<void(uint64_t)> on_exit,
-         std::FILE *console = stdout);
-    Htif(const Htif &) = delete;
-    Htif &operator=(const Htif &) = delete;
+    Htif(Bus& bus, uint64_t tohost, std::optional<uint64_t> fromhost, std::function<void(uint64_t)> on_exit,
+         std::FILE* console = stdout);
+    Htif(const Htif&) = delete;
+    Htif& operator=(const Htif&) = delete;
 
     // tohost encoding: device in bits 63:56, command in 55:48, payload in 47:0.
     static constexpr uint64_t command(uint8_t device, uint8_t cmd, uint64_t payload) {
@@ -38,11 +38,11 @@ class Htif {
     uint64_t read_u64(uint64_t paddr);
     void write_u64(uint64_t paddr, uint64_t value);
 
-    Bus &bus_;
+    Bus& bus_;
     uint64_t tohost_;
     std::optional<uint64_t> fromhost_;
     std::function<void(uint64_t)> on_exit_;
-    std::FILE *console_;
+    std::FILE* console_;
     bool exited_ = false;
 };
 

@@ -275,6 +275,8 @@ const std::array<OpEmit, kOpCount>& op_table() {
 void BlockEmitter::emit() {
     a_.mov(kPcBase, pc_field());
     a_.inc(ctx_field(offsetof(RunContext, entries)));
+    a_.mov(x86::rax, ctx_field(offsetof(RunContext, retired)));
+    a_.mov(ctx_field(offsetof(RunContext, block_start)), x86::rax);
     const auto& table = op_table();
     for (const BlockInsn& bi : block_.insns) {
         current_ = &bi;
@@ -373,11 +375,13 @@ template <class Args>
 void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg,
                                   unsigned len) {
     const Label trapped = trap_exit(), stopped = stop_exit(len);
-    defer([this, slow, done, trapped, stopped, fn, third_arg, offset = offset_] {
+    defer([this, slow, done, trapped, stopped, fn, third_arg, offset = offset_,
+           first = current_ == &block_.insns.front()] {
         a_.bind(slow);
         store_pc(offset); // xepc and the guest-error log need the PC
         a_.mov(x86::rdi, kCtx);
         third_arg(); // rsi holds the address already
+        a_.mov(x86::ecx, Imm(first ? 1 : 0));
         call(fn);
         a_.cmp(x86::eax, Imm(kExit));
         a_.je(trapped);

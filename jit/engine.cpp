@@ -23,18 +23,26 @@ Engine::~Engine() {
 uint64_t Engine::run(Hart& hart, uint64_t budget) {
     RunContext ctx;
     ctx.hart = &hart;
-    while (ctx.retired < budget) {
+    ctx.steps_start = hart.steps;
+    // Like interpret(): the budget counts steps (max(1, retired) per block).
+    while (ctx.retired + ctx.zero_blocks < budget) {
         cache_.release_retired();
         service_interrupts(hart);
         if (hart.state.wfi) break;
         bool faulted;
         Block* block = fetch_block(hart, faulted);
-        if (faulted) continue;
+        if (faulted) {
+            ++ctx.zero_blocks;
+            hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
+            continue;
+        }
         if (!block) { // not RAM, or an instruction straddling two pages
             helpers::sync_counters(&ctx);
             const uint64_t n = interpret_one(hart); // counts minstret/mcycle itself
             ctx.retired += n;
             ctx.counted += n;
+            if (n == 0) ++ctx.zero_blocks;
+            hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
             stats_.interpreted += n;
             ctx.chain_request = nullptr;
             continue;
@@ -49,9 +57,10 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
         ++stats_.dispatches;
         const uint64_t entries = ctx.entries;
         // A pending enabled interrupt may be taken at the next block boundary (or end WFI).
-        ctx.limit = (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget;
+        ctx.limit = (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget - ctx.zero_blocks;
         enter_(&ctx, &hart.state, cb->entry);
         helpers::sync_counters(&ctx);
+        hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
         stats_.chain_hits += ctx.entries - entries - 1;
     }
     return ctx.retired;

@@ -18,6 +18,10 @@ namespace tern::jit::helpers {
 // after every instruction.
 void sync_counters(RunContext* ctx) noexcept;
 
+// Sets hart.steps to its value at the start of the running block, as the
+// interpreter has it while the block runs (a deterministic clock reads it).
+void sync_steps(RunContext* ctx) noexcept;
+
 // Runs one instruction through its interpreter semantics (exec::X) with the
 // interpreter's bookkeeping (pc, minstret, mcycle, trap entry). kExit when
 // control left the straight line, a trap was taken, the hart entered WFI or
@@ -29,8 +33,11 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* insn) noexcept;
 // (state.pc is then the handler); kStop when the access (a store, or a page
 // walk's A/D update) invalidated translated code. state.pc must be the
 // instruction's PC (xepc, guest-error log).
-template <class T, bool Signed> uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd) noexcept;
-template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t value) noexcept;
+// `first` says the instruction is its block's first (a trap there means the
+// block retired nothing).
+template <class T, bool Signed>
+uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd, uint32_t first) noexcept;
+template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t value, uint32_t first) noexcept;
 
 // The host entry of the translated block at guest `pc`, for an indirect jump
 // (jalr) to continue without the dispatcher; nullptr when the dispatcher must

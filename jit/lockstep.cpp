@@ -11,6 +11,8 @@ namespace tern::jit {
 
 Sandbox::Sandbox(uint64_t ram_bytes) : ram(kRamBase, ram_bytes) {
     hart.state.pc = kRamBase;
+    // Time from the hart's steps, so `time` reads agree when the engines count steps alike.
+    clock.make_deterministic([this] { return hart.steps; });
     bus.on_page_flagged = [this](uint64_t paddr) { hart.tlb.flush_physical(paddr & ~(Tlb::kPageSize - 1)); };
 }
 
@@ -114,6 +116,9 @@ std::optional<std::string> Lockstep::step() {
     ++steps_;
     retired_ += ref_n;
     std::string diff = diff_states(jit_hart_.state, ref_hart_.state);
+    if (jit_hart_.steps != ref_hart_.steps)
+        diff += "steps: jit " + std::to_string(jit_hart_.steps) + ", interpreter " +
+                std::to_string(ref_hart_.steps) + "\n";
     if (jit_n != ref_n)
         diff += "retired: jit " + std::to_string(jit_n) + ", interpreter " + std::to_string(ref_n) + "\n";
     if (steps_ % memory_interval_ == 0)

@@ -4,10 +4,11 @@
 // architectural state (x, f, pc, privilege, CSRs, LR/SC reservation, WFI) and
 // memory are compared after every step.
 //
-// Exact only for programs whose behaviour depends on nothing but RAM and the
-// harts: each side has its own clock and devices, so reading `time`, MMIO or a
-// timer interrupt makes the two sides differ without a JIT bug. Run it on
-// RAM-only guest programs (the fuzzer's, the ISA tests' compute parts).
+// Exact only for programs whose behaviour depends on nothing but RAM, the
+// hart and `time`: each side has its own (deterministic, step-driven) clock
+// and no devices, so MMIO and device interrupts make the two sides differ
+// without a JIT bug. Run it on RAM-only guest programs (the fuzzer's, the ISA
+// tests').
 #include <cstdint>
 #include <optional>
 #include <span>

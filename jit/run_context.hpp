@@ -24,6 +24,14 @@ struct RunContext {
     // retired < limit: the machine's slice, or 0 when the dispatcher must look
     // at interrupts. Setting it to 0 from outside makes the hart return soon.
     uint64_t limit = 0;
+    // hart.steps (instructions attempted: the machine's budget and the clock
+    // of a deterministic run) advances as in the interpreter, by
+    // max(1, retired) per block: steps_start + retired + zero_blocks, where
+    // zero_blocks counts blocks (and dispatcher steps) that retired nothing.
+    uint64_t steps_start = 0;
+    uint64_t zero_blocks = 0;
+    // `retired` when the running block was entered (set by its prologue).
+    uint64_t block_start = 0;
     // Block entries, counted by each block's prologue (dispatched or chained).
     uint64_t entries = 0;
     // Set by an unlinked direct exit: the dispatcher links it to the block it

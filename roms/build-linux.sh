@@ -69,6 +69,11 @@ build_kernel() {
         echo "warning: fragment lines not in the final .config:" >&2
         echo "$missing" >&2
     fi
+    # Fixed build identity (uname -v, /proc/version) so a rebuild does not differ just by
+    # date, user or host name; the date is that of the Debian source tarball.
+    KBUILD_BUILD_TIMESTAMP=$(date -u -r "$KSRC_TAR" '+%a %b %e %H:%M:%S UTC %Y')
+    KBUILD_BUILD_USER=tern KBUILD_BUILD_HOST=tern KBUILD_BUILD_VERSION=1
+    export KBUILD_BUILD_TIMESTAMP KBUILD_BUILD_USER KBUILD_BUILD_HOST KBUILD_BUILD_VERSION
     echo ">> building Image (nice -n 19, -j$JOBS)"
     nice -n 19 $KMAKE -j"$JOBS" Image
     zstd -q -19 -f "$KOBJ/arch/riscv/boot/Image" -o "$OUT/Image.zst"

@@ -488,3 +488,29 @@ TEST_CASE("mip.SEIP is the OR of the software bit and the PLIC line; clearing on
     csr_write(t.hart, 0x344, 0);
     CHECK((csr_read(t.hart, 0x344) & kSEIP) == 0);
 }
+
+TEST_CASE("csrrs on mip does not latch the PLIC's SEIP line into the software bit") {
+    test::TestHart t;
+    t.csr().seip_external = true;
+    t.csr().mip |= kSEIP;
+    t.x(5) = kSSIP;
+    CHECK(t.exec(csrrs(6, 0x344, 5))); // csrrs t1, mip, t0: what OpenSBI does to raise SSIP
+    CHECK((t.x(6) & kSEIP) != 0);      // the read shows the line
+    CHECK_FALSE(t.csr().seip_software); // but the write did not copy it into the software bit
+    t.csr().seip_external = false;
+    csr_write(t.hart, 0x344, csr_read_for_update(t.hart, 0x344));
+    CHECK((csr_read(t.hart, 0x344) & kSEIP) == 0);
+    CHECK((csr_read(t.hart, 0x344) & kSSIP) != 0);
+}
+
+TEST_CASE("debug trigger CSRs exist but implement no trigger: tselect and tdata1 read 0, writes are ignored") {
+    test::TestHart t;
+    for (uint16_t addr : {0x7a0, 0x7a1, 0x7a2, 0x7a3}) {
+        CAPTURE(addr);
+        CHECK(csr_accessible(t.hart, addr, true));
+        csr_write(t.hart, addr, ~0ull);
+        CHECK(csr_read(t.hart, addr) == 0);
+    }
+    t.hart.state.priv = Privilege::Supervisor; // M-mode only
+    CHECK_FALSE(csr_accessible(t.hart, 0x7a0, false));
+}

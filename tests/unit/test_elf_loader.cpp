@@ -78,7 +78,7 @@ struct ElfBuilder {
     ElfParseResult parse() const { return parse_elf(bytes, kRamBase, kRamSize); }
 };
 
-void check_rejected(const ElfBuilder &elf, const char *fragment) {
+void check_rejected(const ElfBuilder& elf, const char* fragment) {
     ElfParseResult r = elf.parse();
     CAPTURE(fragment);
     CAPTURE(r.error);

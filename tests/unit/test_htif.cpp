@@ -21,7 +21,7 @@ constexpr uint64_t kBase = 0x8000'0000, kToHost = kBase + 0x1000, kFromHost = kB
 struct HtifFixture {
     Ram ram{kBase, 1 << 20};
     Bus bus{ram};
-    std::FILE *console = std::tmpfile();
+    std::FILE* console = std::tmpfile();
     std::optional<uint64_t> exit_code;
     Htif htif{bus, kToHost, kFromHost, [this](uint64_t code) { exit_code = code; }, console};
 
