@@ -35,6 +35,7 @@ Machine::Machine(const MachineConfig& cfg)
     bus.map(Uart16550::kBase, Uart16550::kSize, uart);
     attach_virtio();
     for (unsigned i = 0; i < cfg.harts; ++i) harts.push_back(std::make_unique<Hart>(i, bus, code_cache, clock));
+    if (cfg.accel == Accel::Jit) jit = std::make_unique<jit::Engine>(code_cache);
     // A page that starts holding code must leave every TLB's store fast path.
     bus.on_page_flagged = [this](uint64_t paddr) {
         for (auto& hart : harts) hart->tlb.flush_physical(paddr & ~(Tlb::kPageSize - 1));
@@ -147,7 +148,7 @@ int Machine::run() {
             uint64_t slice = kSliceInstructions;
             if (config.max_instructions)
                 slice = std::min(slice, config.max_instructions - std::min(config.max_instructions, steps_taken()));
-            instructions_retired += interpret(*hart, slice);
+            instructions_retired += jit ? jit->run(*hart, slice) : interpret(*hart, slice);
             // Other harts run next and may write the reserved location; without
             // tracking their stores, the reservation cannot be trusted (spec 14.2: an SC may fail).
             if (harts.size() > 1) hart->state.reservation.valid = false;

@@ -22,6 +22,7 @@
 #include "hw/uart16550.hpp"
 #include "hw/virtio_blk.hpp"
 #include "hw/virtio_mmio.hpp"
+#include "jit/engine.hpp"
 
 namespace tern {
 
@@ -74,7 +75,8 @@ class Machine {
     std::vector<std::unique_ptr<VirtioMmio>> virtio; // all transports, in address order
     std::unique_ptr<BootRom> boot_rom;
     std::vector<std::unique_ptr<Hart>> harts;
-    std::unique_ptr<Htif> htif; // only when the -kernel ELF defines tohost
+    std::unique_ptr<Htif> htif;       // only when the -kernel ELF defines tohost
+    std::unique_ptr<jit::Engine> jit; // when config.accel is Accel::Jit
     uint64_t instructions_retired = 0;
 
   private:

@@ -6,6 +6,9 @@
 
 namespace tern {
 
+// The execution engine that runs the harts (--accel jit|interp).
+enum class Accel : uint8_t { Interpreter, Jit };
+
 struct MachineConfig {
     static constexpr uint64_t kRamBase = 0x8000'0000;
 
@@ -17,6 +20,7 @@ struct MachineConfig {
     std::string append;               // -append "ARGS"
     std::string dtb;                  // -dtb FILE: use this device tree instead of the generated one
     uint64_t max_instructions = 0;    // stop after this many instructions (0: no limit)
+    Accel accel = Accel::Interpreter; // the JIT becomes the default once it passes everything
     bool deterministic = false;       // --deterministic: time from instruction counts
 
     struct Drive {

@@ -180,7 +180,13 @@ constexpr OptionRow kOptions[] = {
     {"-s", "", [](Options&, std::string_view) { return not_supported("-s (GDB server)"); }, ""},
     {"-gdb", "DEV", [](Options&, std::string_view) { return not_supported("-gdb"); }, ""},
     {"-S", "", [](Options&, std::string_view) { return not_supported("-S"); }, ""},
-    {"--accel", "jit|interp", [](Options&, std::string_view) { return not_supported("--accel"); }, ""},
+    {"--accel", "jit|interp",
+     [](Options& o, std::string_view v) -> std::string {
+         if (v != "jit" && v != "interp") return "--accel: expected jit or interp";
+         o.machine.accel = v == "jit" ? Accel::Jit : Accel::Interpreter;
+         return {};
+     },
+     "execution engine (default: interp until the JIT is complete)"},
     {"--ui", "", [](Options&, std::string_view) { return not_supported("--ui"); }, ""},
     {"--savestate", "FILE", [](Options&, std::string_view) { return not_supported("--savestate"); }, ""},
     {"--loadstate", "FILE", [](Options&, std::string_view) { return not_supported("--loadstate"); }, ""},

@@ -63,6 +63,8 @@ void CodeCache::invalidate_page(uint64_t paddr) {
         auto b = blocks_.find(start);
         if (b == blocks_.end()) continue;
         fast_[fast_index(start)] = nullptr;
+        for (auto& observer : retire_observers_)
+            if (observer) observer(*b->second);
         retired_.push_back(std::move(b->second));
         blocks_.erase(b);
     }
@@ -74,6 +76,8 @@ void CodeCache::invalidate_page(uint64_t paddr) {
 void CodeCache::flush_all() {
     for (auto& [start, block] : blocks_) {
         bus_.clear_page_flag(start, kPageHasCode);
+        for (auto& observer : retire_observers_)
+            if (observer) observer(*block);
         retired_.push_back(std::move(block));
     }
     blocks_.clear();

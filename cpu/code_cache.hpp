@@ -4,6 +4,7 @@
 // (a store to it, or fence.i) drops exactly the blocks that could be stale.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -14,6 +15,10 @@
 
 namespace tern {
 
+namespace jit {
+struct CompiledBlock;
+}
+
 struct BlockInsn {
     ExecFn fn;
     DecodedInsn insn;
@@ -22,6 +27,8 @@ struct BlockInsn {
 struct Block {
     uint64_t paddr = 0;
     std::vector<BlockInsn> insns;
+    // Host code for this block when the JIT has translated it (owned by jit::Engine).
+    jit::CompiledBlock* compiled = nullptr;
 };
 
 class CodeCache {
@@ -41,6 +48,16 @@ class CodeCache {
 
     void invalidate_page(uint64_t paddr);
     void flush_all();
+
+    // Called for every block leaving the cache (page invalidation or flush),
+    // before it is retired: the one invalidation path that every engine's
+    // translations of the block follow.
+    using RetireObserver = std::function<void(Block&)>;
+    size_t add_retire_observer(RetireObserver observer) {
+        retire_observers_.push_back(std::move(observer));
+        return retire_observers_.size() - 1;
+    }
+    void remove_retire_observer(size_t id) { retire_observers_[id] = nullptr; }
     // Frees invalidated blocks; call only where no block is being executed.
     void release_retired() { retired_.clear(); }
 
@@ -58,6 +75,7 @@ class CodeCache {
     std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
     std::unordered_map<uint64_t, std::vector<uint64_t>> blocks_by_page_;
     std::vector<std::unique_ptr<Block>> retired_;
+    std::vector<RetireObserver> retire_observers_;
     std::array<Block*, kFastEntries> fast_{};
     uint64_t generation_ = 0;
 };

@@ -33,8 +33,9 @@ inline bool execute(Hart& hart, ExecFn fn, const DecodedInsn& insn) {
     return true;
 }
 
-// Takes a pending interrupt at an instruction boundary; true if one was taken.
-inline bool service_interrupts(Hart& hart) {
+} // namespace
+
+bool service_interrupts(Hart& hart) {
     if (!(hart.state.csr.mip & hart.state.csr.mie)) return false;
     hart.state.wfi = false; // a pending enabled interrupt ends WFI even when globally masked
     if (!take_pending_interrupt(hart)) return false;
@@ -43,6 +44,8 @@ inline bool service_interrupts(Hart& hart) {
     hart.state.wfi = false;
     return true;
 }
+
+namespace {
 
 // Host pointer to the RAM page holding the instruction at pc, via the fetch
 // TLB; nullptr with the trap taken, or when the page is not cacheable RAM.
@@ -92,6 +95,17 @@ uint64_t run_block(Hart& hart, const Block& block) {
 
 } // namespace
 
+bool execute_insn(Hart& hart, ExecFn fn, const DecodedInsn& insn) { return execute(hart, fn, insn); }
+
+Block* fetch_block(Hart& hart, bool& faulted) {
+    uint64_t paddr;
+    const uint8_t* page = fetch_page(hart, hart.state.pc, paddr, faulted);
+    if (!page) return nullptr;
+    CodeCache& cache = hart.code_cache;
+    Block* block = cache.lookup(paddr);
+    return block ? block : cache.translate(paddr, page);
+}
+
 uint64_t interpret_one(Hart& hart) {
     if (service_interrupts(hart)) return 0;
     if (hart.state.wfi) return 0;
@@ -120,16 +134,12 @@ uint64_t interpret(Hart& hart, uint64_t budget) {
         service_interrupts(hart);
         if (hart.state.wfi) break;
 
-        const uint64_t pc = hart.state.pc;
-        uint64_t paddr;
         bool faulted;
-        const uint8_t* page = fetch_page(hart, pc, paddr, faulted);
+        Block* block = fetch_block(hart, faulted);
         if (faulted) {
             ++hart.steps;
             continue;
         }
-        Block* block = page ? cache.lookup(paddr) : nullptr;
-        if (!block && page) block = cache.translate(paddr, page);
         if (!block) { // not RAM, or an instruction straddling two pages
             retired += interpret_one(hart);
         } else {

@@ -5,10 +5,28 @@
 namespace tern {
 
 class Hart;
+struct Block;
+struct DecodedInsn;
+using ExecFn = void (*)(Hart&, const DecodedInsn&);
 
 // Runs `hart` for at most about `budget` instructions (a block may overshoot it
 // slightly) and returns how many retired. Returns early when the hart enters WFI.
 uint64_t interpret(Hart& hart, uint64_t budget);
+
+// The dispatch steps both engines (interpreter and jit/) share, so that they
+// take interrupts and form blocks at the same points.
+// Takes a pending interrupt at an instruction boundary; true if one was taken.
+bool service_interrupts(Hart& hart);
+// The decoded block at hart.state.pc (decoding it if needed). nullptr with
+// `faulted` set when the fetch trapped (the trap is taken), or nullptr alone
+// when the code cannot be cached (not RAM, or an instruction straddling two
+// pages): run it with interpret_one.
+Block* fetch_block(Hart& hart, bool& faulted);
+
+// Runs one decoded instruction at hart.state.pc as the interpreter does: sets
+// next_pc, runs the semantics, updates pc; true if it retired, false if it
+// trapped (pc is then the handler). minstret/mcycle are the caller's to count.
+bool execute_insn(Hart& hart, ExecFn fn, const DecodedInsn& insn);
 
 // Executes exactly one instruction (or takes one trap); returns 1 if it retired.
 uint64_t interpret_one(Hart& hart);

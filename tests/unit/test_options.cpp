@@ -98,7 +98,7 @@ TEST_CASE("options: errors are one line naming the problem") {
         {{"-s"}, "not supported yet"},
         {{"-gdb", "tcp::1234"}, "-gdb is not supported yet"},
         {{"-S"}, "-S is not supported yet"},
-        {{"--accel", "jit"}, "--accel is not supported yet"},
+        {{"--accel", "fast"}, "--accel: expected jit or interp"},
         {{"--ui"}, "--ui is not supported yet"},
         {{"--savestate", "s.tss"}, "--savestate is not supported yet"},
     };

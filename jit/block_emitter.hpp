@@ -1,0 +1,39 @@
+#pragma once
+// The emit stage: host x86-64 code for one decoded block (see jit/README.md).
+#include <cstddef>
+#include <cstdint>
+
+namespace tern {
+class Hart;
+struct Block;
+} // namespace tern
+
+namespace tern::jit {
+
+class CodeArena;
+struct CompiledBlock;
+
+// Displacements from the pinned HartState* to what generated code touches.
+// Hart's layout is the same for every hart, so any one of them can provide it.
+struct HostLayout {
+    int32_t x = 0, pc = 0, minstret = 0, mcycle = 0, mcountinhibit = 0, mip = 0, mie = 0;
+    int32_t tlb_load = 0, tlb_store = 0; // hart.tlb.load / hart.tlb.store arrays
+    static HostLayout of(const Hart& hart);
+};
+
+struct EmitOptions {
+    bool inline_ops = true; // false: every instruction calls its interpreter semantics
+    bool chain = true;      // false: every block returns to the dispatcher
+};
+
+// Translates `block` into `arena` and fills `cb` (entry, size, chain slots).
+// False when the arena has no room left (the caller flushes and retries).
+bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout, const EmitOptions& options,
+                CodeArena& arena);
+
+// The code that enters and leaves translated code, emitted once at the start
+// of the arena: `enter(ctx, &hart.state, entry)` runs blocks until one exits.
+using EnterFn = void (*)(void* ctx, void* state, const uint8_t* entry);
+EnterFn emit_trampoline(CodeArena& arena);
+
+} // namespace tern::jit

@@ -1,0 +1,38 @@
+#pragma once
+// A translated block: its host code and its direct exits (chain slots).
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace tern {
+struct Block;
+}
+
+namespace tern::jit {
+
+struct CompiledBlock;
+
+// One direct exit to a static guest target on the same physical page. The
+// exit ends in a `jmp rel32` that goes to the slot's exit stub (back to the
+// dispatcher) until the dispatcher links it to the target's code.
+struct ChainSlot {
+    CompiledBlock* owner = nullptr;
+    uint64_t target_paddr = 0;
+    uint8_t* rel32 = nullptr;        // the jump's displacement field (4-byte aligned)
+    uint8_t* stub = nullptr;         // where the jump goes while unlinked
+    CompiledBlock* linked = nullptr; // the block it jumps to, when linked
+
+    void point_to(const uint8_t* target);
+};
+
+struct CompiledBlock {
+    Block* block = nullptr; // the decoded block (cpu/code_cache.hpp); not valid once dead
+    uint8_t* entry = nullptr;
+    size_t code_size = 0;
+    std::array<ChainSlot, 2> exits{}; // taken / not-taken (or the single static exit)
+    unsigned exit_count = 0;
+    std::vector<ChainSlot*> incoming; // linked slots of other blocks that jump here
+    bool dead = false;                // invalidated: never entered again
+};
+
+} // namespace tern::jit

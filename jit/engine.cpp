@@ -1,0 +1,139 @@
+#include "jit/engine.hpp"
+
+#include "cpu/code_cache.hpp"
+#include "cpu/hart.hpp"
+#include "cpu/interpreter.hpp"
+#include "jit/helpers.hpp"
+#include "jit/run_context.hpp"
+
+namespace tern::jit {
+
+Engine::Engine(CodeCache& cache, EngineOptions options)
+    : cache_(cache), options_(options), arena_(options.cache_bytes), enter_(emit_trampoline(arena_)),
+      trampoline_bytes_(arena_.used()) {
+    observer_ = cache_.add_retire_observer([this](Block& block) { retire(block); });
+}
+
+Engine::~Engine() {
+    cache_.remove_retire_observer(observer_);
+    for (auto& cb : blocks_)
+        if (!cb->dead) cb->block->compiled = nullptr;
+}
+
+uint64_t Engine::run(Hart& hart, uint64_t budget) {
+    RunContext ctx;
+    ctx.hart = &hart;
+    ctx.steps_start = hart.steps;
+    // Like interpret(): the budget counts steps (max(1, retired) per block).
+    while (ctx.retired + ctx.zero_blocks < budget) {
+        cache_.release_retired();
+        service_interrupts(hart);
+        if (hart.state.wfi) break;
+        bool faulted;
+        Block* block = fetch_block(hart, faulted);
+        if (faulted) {
+            ++ctx.zero_blocks;
+            hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
+            continue;
+        }
+        if (!block) { // not RAM, or an instruction straddling two pages
+            helpers::sync_counters(&ctx);
+            const uint64_t n = interpret_one(hart); // counts minstret/mcycle itself
+            ctx.retired += n;
+            ctx.counted += n;
+            if (n == 0) ++ctx.zero_blocks;
+            hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
+            stats_.interpreted += n;
+            ctx.chain_request = nullptr;
+            continue;
+        }
+        const uint64_t flushes = stats_.flushes;
+        CompiledBlock* cb = block->compiled ? block->compiled : compile(*block, hart);
+        if (stats_.flushes != flushes) ctx.chain_request = nullptr; // its slot is gone
+        if (ChainSlot* slot = ctx.chain_request) {
+            if (!slot->owner->dead && slot->target_paddr == block->paddr && !slot->linked) link(*slot, *cb);
+            ctx.chain_request = nullptr;
+        }
+        ++stats_.dispatches;
+        const uint64_t entries = ctx.entries;
+        // A pending enabled interrupt may be taken at the next block boundary (or end WFI).
+        ctx.limit = (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget - ctx.zero_blocks;
+        enter_(&ctx, &hart.state, cb->entry);
+        helpers::sync_counters(&ctx);
+        hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
+        stats_.chain_hits += ctx.entries - entries - 1;
+    }
+    return ctx.retired;
+}
+
+CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
+    auto cb = std::make_unique<CompiledBlock>();
+    cb->block = &block;
+    const HostLayout layout = HostLayout::of(hart);
+    if (!emit_block(block, *cb, layout, options_.emit, arena_)) {
+        flush();
+        if (!emit_block(block, *cb, layout, options_.emit, arena_))
+            throw std::length_error("jit code arena too small for one block");
+    }
+    ++stats_.blocks_translated;
+    block.compiled = cb.get();
+    blocks_.push_back(std::move(cb));
+    return block.compiled;
+}
+
+// The CodeCache drops `block` (its page was written, or the cache was flushed):
+// nothing may jump into its code any more. The code itself stays in the arena
+// (it may be executing right now: a store in it rewrote its own page) until
+// the next flush, which happens only from the dispatcher.
+void Engine::retire(Block& block) {
+    CompiledBlock* cb = block.compiled;
+    if (!cb) return;
+    cb->dead = true;
+    cb->block = nullptr;
+    block.compiled = nullptr;
+    for (ChainSlot* in : cb->incoming)
+        unlink(*in);
+    cb->incoming.clear();
+    for (unsigned i = 0; i < cb->exit_count; ++i) {
+        ChainSlot& out = cb->exits[i];
+        if (!out.linked) continue;
+        std::erase(out.linked->incoming, &out);
+        out.linked = nullptr;
+    }
+    ++stats_.invalidations;
+}
+
+void Engine::link(ChainSlot& slot, CompiledBlock& target) {
+    slot.point_to(target.entry);
+    slot.linked = &target;
+    target.incoming.push_back(&slot);
+    ++stats_.chain_links;
+}
+
+void Engine::unlink(ChainSlot& slot) {
+    slot.point_to(slot.stub);
+    slot.linked = nullptr;
+}
+
+void Engine::flush() {
+    for (auto& cb : blocks_)
+        if (!cb->dead) cb->block->compiled = nullptr;
+    blocks_.clear();
+    arena_.reset_to(trampoline_bytes_);
+    ++stats_.flushes;
+}
+
+void Engine::print_stats(std::FILE* out) const {
+    std::fprintf(out,
+                 "jit: %llu blocks translated, %llu invalidated, %llu chain links, %llu chain hits, "
+                 "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %zu/%zu code bytes\n",
+                 static_cast<unsigned long long>(stats_.blocks_translated),
+                 static_cast<unsigned long long>(stats_.invalidations),
+                 static_cast<unsigned long long>(stats_.chain_links),
+                 static_cast<unsigned long long>(stats_.chain_hits),
+                 static_cast<unsigned long long>(stats_.dispatches),
+                 static_cast<unsigned long long>(stats_.flushes),
+                 static_cast<unsigned long long>(stats_.interpreted), arena_.used(), arena_.capacity());
+}
+
+} // namespace tern::jit

@@ -1,0 +1,49 @@
+#pragma once
+// What generated code shares with the dispatcher during one Engine::run: the
+// host register kCtx points here for the whole run (see jit/README.md).
+#include <cstdint>
+
+namespace tern {
+class Hart;
+}
+
+namespace tern::jit {
+
+struct ChainSlot;
+
+struct RunContext {
+    Hart* hart = nullptr;
+    // Instructions retired in this run. Generated code adds to it at every
+    // exit and before every helper call; minstret and mcycle follow it lazily
+    // (helpers::sync_counters), since only helpers and the dispatcher can
+    // observe them or change mcountinhibit.
+    uint64_t retired = 0;
+    // The part of `retired` already added to minstret and mcycle.
+    uint64_t counted = 0;
+    // Chained and indirect jumps continue in translated code only while
+    // retired < limit: the machine's slice, or 0 when the dispatcher must look
+    // at interrupts. Setting it to 0 from outside makes the hart return soon.
+    uint64_t limit = 0;
+    // hart.steps (instructions attempted: the machine's budget and the clock
+    // of a deterministic run) advances as in the interpreter, by
+    // max(1, retired) per block: steps_start + retired + zero_blocks, where
+    // zero_blocks counts blocks (and dispatcher steps) that retired nothing.
+    uint64_t steps_start = 0;
+    uint64_t zero_blocks = 0;
+    // `retired` when the running block was entered (set by its prologue).
+    uint64_t block_start = 0;
+    // Block entries, counted by each block's prologue (dispatched or chained).
+    uint64_t entries = 0;
+    // Set by an unlinked direct exit: the dispatcher links it to the block it
+    // runs next if that block is the exit's target.
+    ChainSlot* chain_request = nullptr;
+};
+
+// What a helper called from generated code tells it to do next.
+enum HelperStatus : uint32_t {
+    kContinue = 0, // go on with the next instruction of the block
+    kExit = 1,     // leave to the dispatcher; pc and counters are up to date
+    kStop = 2,     // the instruction retired but the block must end (code was modified)
+};
+
+} // namespace tern::jit

@@ -1,0 +1,213 @@
+// Random valid RV64IM + Zba/Zbb/Zbs programs run on the JIT and the
+// interpreter in lockstep. The budget here is small; a longer run:
+//   TERN_JIT_FUZZ_SEED=123 TERN_JIT_FUZZ_PROGRAMS=5000 ./build/tests/unit_tests -tc='jit fuzz*'
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "cpu/csr_bits.hpp"
+#include "test_jit_harness.hpp"
+
+using namespace tern;
+using namespace tern::test;
+
+namespace {
+
+constexpr uint64_t kCode = jit::Sandbox::kRamBase;
+constexpr uint64_t kHandler = kCode + 0x3000;
+constexpr uint64_t kData = kCode + 0x8000; // an 8 KiB window; x31 points at its first page end
+constexpr unsigned kLoopCounter = 28, kHandlerScratch = 30, kDataBase = 31;
+constexpr uint16_t kMepc = 0x341, kMscratch = 0x340, kMcycle = 0xb00, kMinstret = 0xb02,
+                   kMcountinhibit = 0x320;
+
+uint64_t env_or(const char* name, uint64_t fallback) {
+    const char* v = std::getenv(name);
+    return v ? std::strtoull(v, nullptr, 0) : fallback;
+}
+
+class ProgramGenerator {
+  public:
+    explicit ProgramGenerator(uint64_t seed) : rng_(seed) {
+        for (size_t i = 0; i < kOpCount; ++i) {
+            const Op op = static_cast<Op>(i);
+            const std::string_view ops = op_info(op).operands;
+            if (ops == "xd,xs1,xs2" || ops == "xd,xs1,imm" || ops == "xd,xs1,shamt" || ops == "xd,xs1" ||
+                ops == "xd,uimm")
+                alu_ops_.push_back(op);
+        }
+    }
+
+    // A program of about `length` instructions ending in a `jal x0, 0` at the returned address.
+    std::vector<uint32_t> generate(unsigned length) {
+        code_.clear();
+        landings_.clear();
+        fixups_.clear();
+        while (code_.size() < length) {
+            landings_.push_back(code_.size());
+            const unsigned kind = pick(100);
+            if (kind < 55)
+                code_.push_back(alu());
+            else if (kind < 75)
+                code_.push_back(memory());
+            else if (kind < 85)
+                forward_jump();
+            else if (kind < 90)
+                loop();
+            else if (kind < 96)
+                code_.push_back(csr());
+            else
+                code_.push_back(pick(2) ? encode(Op::ecall) : 0); // traps: the handler skips them
+        }
+        landings_.push_back(code_.size());
+        code_.push_back(encode(Op::jal));
+        for (auto [at, kind] : fixups_) {
+            // A forward target among the landings after `at` (never inside a loop body).
+            std::vector<size_t> later;
+            for (size_t l : landings_)
+                if (l > at) later.push_back(l);
+            const size_t target = later[pick(static_cast<unsigned>(std::min<size_t>(later.size(), 8)))];
+            const auto offset = static_cast<int64_t>(4 * (target - at));
+            switch (kind) {
+            case Jump::Branch: code_[at] = encode(kBranches[pick(6)], 0, reg(), reg(), offset); break;
+            case Jump::Jal: code_[at] = encode(Op::jal, dest(), 0, 0, offset); break;
+            case Jump::Jalr: // auipc t, 0; jalr rd, offset - 4(t), with a random low bit that jalr clears
+                const unsigned t = 1 + pick(kLoopCounter - 1);
+                code_[at - 1] = encode(Op::auipc, t, 0, 0, 0);
+                code_[at] = encode(Op::jalr, pick(2) ? t : dest(), t, 0, offset + 4 + pick(2));
+                break;
+            }
+        }
+        return code_;
+    }
+
+    uint64_t value() {
+        static const uint64_t kEdges[] = {0, 1, ~0ull, 1ull << 63, ~0ull >> 1, 0x8000'0000, 0xffff'ffff, 64};
+        return pick(3) ? rng_() : kEdges[pick(8)];
+    }
+
+  private:
+    static constexpr Op kBranches[] = {Op::beq, Op::bne, Op::blt, Op::bge, Op::bltu, Op::bgeu};
+
+    unsigned pick(unsigned n) { return static_cast<unsigned>(rng_() % n); }
+    unsigned reg() { return pick(32); }
+    unsigned dest() { return pick(kLoopCounter); } // never the loop counter, handler scratch or data base
+
+    int64_t immediate(Op op) {
+        switch (op_info(op).imm) {
+        case ImmKind::I: return static_cast<int64_t>(pick(4096)) - 2048;
+        case ImmKind::Shamt: return pick(64);
+        case ImmKind::U: return static_cast<int64_t>(static_cast<int32_t>(rng_() & 0xfffff000u));
+        default: return 0;
+        }
+    }
+
+    uint32_t alu() {
+        const Op op = alu_ops_[pick(static_cast<unsigned>(alu_ops_.size()))];
+        return encode(op, dest(), reg(), reg(), immediate(op));
+    }
+
+    // Mostly inside the data window (aligned or not, some crossing its pages);
+    // sometimes through an arbitrary register, which usually faults.
+    uint32_t memory() {
+        static constexpr Op kMemory[] = {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw, Op::lwu,
+                                         Op::ld, Op::sb,  Op::sh, Op::sw,  Op::sd};
+        const Op op = kMemory[pick(11)];
+        const unsigned base = pick(16) ? kDataBase : reg();
+        const int64_t offset = static_cast<int64_t>(pick(2048)) - 1024; // x31 + offset crosses a page
+        if (op_info(op).imm == ImmKind::S) return encode(op, 0, base, reg(), offset);
+        return encode(op, dest(), base, 0, offset);
+    }
+
+    void forward_jump() {
+        const unsigned kind = pick(8);
+        if (kind < 5)
+            fixups_.push_back({code_.size(), Jump::Branch});
+        else if (kind < 7)
+            fixups_.push_back({code_.size(), Jump::Jal});
+        else {
+            code_.push_back(0); // the auipc
+            fixups_.push_back({code_.size(), Jump::Jalr});
+        }
+        code_.push_back(0); // patched once the landings are known
+    }
+
+    // counter = n; body (straight-line); counter -= 1; bne counter, x0, body
+    void loop() {
+        code_.push_back(encode(Op::addi, kLoopCounter, 0, 0, 1 + pick(5)));
+        const size_t body = code_.size();
+        for (unsigned i = 0, n = 1 + pick(6); i < n; ++i)
+            code_.push_back(pick(3) ? alu() : memory());
+        code_.push_back(encode(Op::addi, kLoopCounter, kLoopCounter, 0, -1));
+        code_.push_back(
+            encode(Op::bne, 0, kLoopCounter, 0, -static_cast<int64_t>(4 * (code_.size() - body))));
+    }
+
+    // CSR reads of the counters check that retired counts reach minstret/mcycle
+    // before helpers run; writes of mcountinhibit switch the counting on and off.
+    uint32_t csr() {
+        static constexpr uint16_t kCsrs[] = {kMscratch, kMcycle, kMinstret, kMcountinhibit};
+        const uint16_t csr = kCsrs[pick(4)];
+        if (csr == kMcountinhibit) return encode(Op::csrrwi, dest(), pick(8), 0, csr);
+        if (csr == kMscratch && pick(2)) return encode(Op::csrrw, dest(), reg(), 0, csr);
+        return encode(Op::csrrs, dest(), 0, 0, csr);
+    }
+
+    std::mt19937_64 rng_;
+    std::vector<Op> alu_ops_;
+    std::vector<uint32_t> code_;
+    std::vector<size_t> landings_;
+    enum class Jump { Branch, Jal, Jalr };
+    std::vector<std::pair<size_t, Jump>> fixups_; // where a forward jump goes, and its kind
+};
+
+void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
+    ProgramGenerator gen(seed);
+    uint64_t retired = 0, completed = 0, chain_hits = 0;
+    for (uint64_t n = 0; n < programs; ++n) {
+        LockstepPair p(options, 64 << 10);
+        // Handler: mepc += 4; mret (the faulting instruction is skipped).
+        p.write_code(kHandler, {encode(Op::csrrs, kHandlerScratch, 0, 0, kMepc),
+                                encode(Op::addi, kHandlerScratch, kHandlerScratch, 0, 4),
+                                encode(Op::csrrw, 0, kHandlerScratch, 0, kMepc), 0x30200073 /* mret */});
+        p.both([](Hart& h) {
+            h.state.csr.mtvec = kHandler;
+            h.state.csr.mstatus |= csr_bits::kMPP; // mret stays in M
+        });
+        const std::vector<uint32_t> code = gen.generate(150);
+        p.write_code(kCode, code);
+        for (unsigned r = 1; r < 32; ++r)
+            p.set_x(r, gen.value());
+        p.set_x(kDataBase, kData + 0x1000);
+        for (uint64_t a = 0; a < 8192; a += 8)
+            p.write(kData + a, 8, gen.value());
+        const uint64_t end = kCode + 4 * (code.size() - 1);
+        // Mostly one block per comparison; sometimes longer steps, so chained
+        // jumps and indirect lookups run between comparisons too.
+        static constexpr uint64_t kBudgets[] = {1, 1, 7, 64};
+        p.lockstep.set_step_budget(kBudgets[n % 4]);
+        if (auto d = p.lockstep.run(end, 5'000)) FAIL("seed " << seed << ", program " << n << ":\n" << *d);
+        retired += p.lockstep.retired();
+        chain_hits += p.engine.stats().chain_hits;
+        if (p.jit.hart.state.pc == end) ++completed;
+    }
+    MESSAGE("jit fuzz: seed " << seed << ", " << programs << " programs, " << completed << " ran to the end, "
+                              << retired << " instructions compared, " << chain_hits << " chain hits");
+    CHECK(completed > programs / 2);
+    if (options.emit.chain) CHECK(chain_hits > 0);
+}
+
+} // namespace
+
+TEST_CASE("jit fuzz: random programs, JIT with inlining and chaining") {
+    fuzz({}, env_or("TERN_JIT_FUZZ_SEED", 1), env_or("TERN_JIT_FUZZ_PROGRAMS", 150));
+}
+
+TEST_CASE("jit fuzz: random programs, helpers only") {
+    jit::EngineOptions options;
+    options.emit.inline_ops = false;
+    options.emit.chain = false;
+    fuzz(options, env_or("TERN_JIT_FUZZ_SEED", 1) + 1, env_or("TERN_JIT_FUZZ_PROGRAMS", 150) / 4 + 1);
+}
