@@ -19,18 +19,23 @@ inline void count_retired(Hart& hart, uint64_t n) {
     if (!(csr.mcountinhibit & 1)) csr.mcycle += n;
 }
 
-// Runs one instruction's semantics; returns true if it retired (did not trap).
-// The counters are not touched: callers count retired instructions.
-inline bool execute(Hart& hart, ExecFn fn, const DecodedInsn& insn) {
-    hart.next_pc = hart.state.pc + insn.len;
-    fn(hart, insn);
+// Ends an instruction whose semantics have run: moves pc to next_pc (the
+// sequential pc, a jump target or a trap vector); returns 1 if it retired.
+inline uint64_t finish(Hart& hart) {
+    hart.state.pc = hart.next_pc;
     if (hart.trapped) [[unlikely]] {
         hart.trapped = false;
-        hart.state.pc = hart.next_pc;
-        return false;
+        return 0;
     }
-    hart.state.pc = hart.next_pc;
-    return true;
+    return 1;
+}
+
+// Runs one instruction's semantics; returns 1 if it retired (did not trap).
+// The counters are not touched: callers count retired instructions.
+inline uint64_t execute(Hart& hart, ExecFn fn, const DecodedInsn& insn) {
+    hart.next_pc = hart.state.pc + insn.len;
+    fn(hart, insn);
+    return finish(hart);
 }
 
 // Takes a pending interrupt at an instruction boundary; true if one was taken.
@@ -66,28 +71,35 @@ const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulte
     return refilled.tag == (pc >> Tlb::kPageBits) ? refilled.host : nullptr;
 }
 
-// Runs a block until it ends, leaves the straight line, traps, or its page is
-// rewritten. Counters are added in bulk; only a block's last instruction can
-// be a CSR access, so they are brought up to date just before it runs.
+// Runs a block until it ends, traps, or its page is rewritten. Only a block's
+// last instruction can transfer control (see ends_block in code_cache.cpp), so
+// before it the only reasons to stop are a trap and a store into cached code;
+// pc advances sequentially in a local. Counters are added in bulk; only the
+// last instruction can be a CSR access, so they are brought up to date just before it runs.
 uint64_t run_block(Hart& hart, const Block& block) {
     const CodeCache& cache = hart.code_cache;
     const uint64_t generation = cache.generation();
-    const BlockInsn* it = block.insns.data();
-    const BlockInsn* const last = it + block.insns.size() - 1;
-    uint64_t pending = 0, retired = 0;
-    for (;; ++it) {
-        if (it == last) {
-            count_retired(hart, pending);
-            retired += pending;
-            pending = 0;
+    const BlockInsn* const first = block.insns.data();
+    const BlockInsn* const last = first + block.insns.size() - 1;
+    uint64_t pc = hart.state.pc;
+    for (const BlockInsn* it = first; it != last; ++it) {
+        pc += it->insn.len;
+        hart.next_pc = pc;
+        it->fn(hart, it->insn);
+        if (hart.trapped || cache.generation() != generation) [[unlikely]] {
+            const uint64_t retired = static_cast<uint64_t>(it - first) + finish(hart);
+            count_retired(hart, retired);
+            return retired;
         }
-        const uint64_t sequential = hart.state.pc + it->insn.len;
-        if (!execute(hart, it->fn, it->insn)) break;
-        ++pending;
-        if (it == last || hart.state.pc != sequential || cache.generation() != generation) break;
+        hart.state.pc = pc;
     }
-    count_retired(hart, pending);
-    return retired + pending;
+    const uint64_t before_last = static_cast<uint64_t>(last - first);
+    count_retired(hart, before_last);
+    hart.next_pc = pc + last->insn.len;
+    last->fn(hart, last->insn);
+    const uint64_t retired_last = finish(hart);
+    count_retired(hart, retired_last);
+    return before_last + retired_last;
 }
 
 } // namespace
@@ -103,9 +115,9 @@ uint64_t interpret_one(Hart& hart) {
         return 0;
     }
     DecodedInsn insn = decode(raw);
-    if (!execute(hart, exec_fn(insn.op), insn)) return 0;
-    count_retired(hart, 1);
-    return 1;
+    const uint64_t retired = execute(hart, exec_fn(insn.op), insn);
+    count_retired(hart, retired);
+    return retired;
 }
 
 uint64_t interpret(Hart& hart, uint64_t budget) {
