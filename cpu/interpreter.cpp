@@ -71,12 +71,14 @@ const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulte
     return refilled.tag == (pc >> Tlb::kPageBits) ? refilled.host : nullptr;
 }
 
-// Runs a block until it ends, traps, or its page is rewritten. Only a block's
-// last instruction can transfer control (see ends_block in code_cache.cpp), so
-// before it the only reasons to stop are a trap and a store into cached code;
-// pc advances sequentially in a local. Counters are added in bulk; only the
-// last instruction can be a CSR access, so they are brought up to date just before it runs.
-uint64_t run_block(Hart& hart, const Block& block) {
+// Runs a block until it ends, traps, or its page is rewritten, and returns
+// how many instructions retired. Only a block's last instruction can transfer
+// control (see ends_block in code_cache.cpp), so before it the only reasons
+// to stop are a trap and a store into cached code; pc advances in a local.
+// `uncounted` holds retired instructions not yet added to the counters: only
+// a CSR access can read them, and it is always a block's last instruction,
+// so they are brought up to date just before such an instruction runs.
+uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
     const CodeCache& cache = hart.code_cache;
     const uint64_t generation = cache.generation();
     const BlockInsn* const first = block.insns.data();
@@ -88,17 +90,21 @@ uint64_t run_block(Hart& hart, const Block& block) {
         it->fn(hart, it->insn);
         if (hart.trapped || cache.generation() != generation) [[unlikely]] {
             const uint64_t retired = static_cast<uint64_t>(it - first) + finish(hart);
-            count_retired(hart, retired);
+            uncounted += retired;
             return retired;
         }
         hart.state.pc = pc;
     }
     const uint64_t before_last = static_cast<uint64_t>(last - first);
-    count_retired(hart, before_last);
+    uncounted += before_last;
+    if (block.ends_with_csr_access) {
+        count_retired(hart, uncounted);
+        uncounted = 0;
+    }
     hart.next_pc = pc + last->insn.len;
     last->fn(hart, last->insn);
     const uint64_t retired_last = finish(hart);
-    count_retired(hart, retired_last);
+    uncounted += retired_last;
     return before_last + retired_last;
 }
 
@@ -122,12 +128,11 @@ uint64_t interpret_one(Hart& hart) {
 
 uint64_t interpret(Hart& hart, uint64_t budget) {
     CodeCache& cache = hart.code_cache;
-    uint64_t retired = 0;
+    uint64_t retired = 0, uncounted = 0;
     // The budget counts attempts, not retirements, so a guest that traps on
     // every instruction still hands control back to the machine.
-    const uint64_t steps_at_start = hart.steps;
-    while (hart.steps - steps_at_start < budget) {
-        const uint64_t retired_before = retired;
+    uint64_t steps = 0;
+    while (steps < budget) {
         cache.release_retired();
         service_interrupts(hart);
         if (hart.state.wfi) break;
@@ -137,18 +142,24 @@ uint64_t interpret(Hart& hart, uint64_t budget) {
         bool faulted;
         const uint8_t* page = fetch_page(hart, pc, paddr, faulted);
         if (faulted) {
-            ++hart.steps;
+            ++steps;
             continue;
         }
         Block* block = page ? cache.lookup(paddr) : nullptr;
         if (!block && page) block = cache.translate(paddr, page);
+        uint64_t n;
         if (!block) { // not RAM, or an instruction straddling two pages
-            retired += interpret_one(hart);
+            count_retired(hart, uncounted);
+            uncounted = 0;
+            n = interpret_one(hart);
         } else {
-            retired += run_block(hart, *block);
+            n = run_block(hart, *block, uncounted);
         }
-        hart.steps += std::max<uint64_t>(1, retired - retired_before);
+        retired += n;
+        steps += std::max<uint64_t>(1, n);
     }
+    count_retired(hart, uncounted);
+    hart.steps += steps;
     return retired;
 }
 
