@@ -15,7 +15,8 @@
 namespace tern {
 
 struct BlockInsn {
-    ExecFn fn;
+    StepFn step; // runs it within the block's straight-line part; the last instruction's stops there
+    ExecFn fn;   // runs it alone
     DecodedInsn insn;
 };
 
