@@ -23,9 +23,6 @@ bool is_csr_access(Op op) {
     default: return false;
     }
 }
-// The step of a block's last instruction: the straight-line part ends before
-// it, and the interpreter runs it with the full checks of a control transfer.
-const BlockInsn* end_of_straight_line(Hart&, const BlockInsn* it, uint64_t) { return it; }
 } // namespace
 
 CodeCache::CodeCache(Bus& bus) : bus_(bus) {
@@ -52,7 +49,7 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
             raw |= static_cast<uint32_t>(high) << 16;
         }
         DecodedInsn insn = decode(raw);
-        block->insns.push_back({step_fn(insn.op), exec_fn(insn.op), insn});
+        block->insns.push_back({exec_fn(insn.op), insn});
         offset += insn.len;
         if (ends_block(insn.op)) {
             block->ends_with_csr_access = is_csr_access(insn.op);
@@ -60,7 +57,6 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
         }
     }
     if (block->insns.empty()) return nullptr;
-    block->insns.back().step = &end_of_straight_line;
     bus_.set_page_flag(page, kPageHasCode);
     blocks_by_page_[page].push_back(paddr);
     Block* result = block.get();

@@ -15,8 +15,7 @@
 namespace tern {
 
 struct BlockInsn {
-    StepFn step; // runs it within the block's straight-line part; the last instruction's stops there
-    ExecFn fn;   // runs it alone
+    ExecFn fn;
     DecodedInsn insn;
 };
 

@@ -73,9 +73,8 @@ const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulte
 
 // Runs a block until it ends, traps, or its page is rewritten, and returns
 // how many instructions retired. Only a block's last instruction can transfer
-// control (see ends_block in code_cache.cpp): the ones before it are its
-// straight-line part, run as threaded code that stops only for a trap or a
-// store into cached code; the last one runs here.
+// control (see ends_block in code_cache.cpp), so before it the only reasons
+// to stop are a trap and a store into cached code; pc advances in a local.
 // `uncounted` holds retired instructions not yet added to the counters: only
 // a CSR access can read them, and it is always a block's last instruction,
 // so they are brought up to date just before such an instruction runs.
@@ -84,11 +83,17 @@ uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
     const uint64_t generation = cache.generation();
     const BlockInsn* const first = block.insns.data();
     const BlockInsn* const last = first + block.insns.size() - 1;
-    const BlockInsn* const stopped = first->step(hart, first, generation);
-    if (stopped != last) [[unlikely]] { // it trapped or stored into cached code
-        const uint64_t retired = static_cast<uint64_t>(stopped - first) + finish(hart);
-        uncounted += retired;
-        return retired;
+    uint64_t pc = hart.state.pc;
+    for (const BlockInsn* it = first; it != last; ++it) {
+        pc += it->insn.len;
+        hart.next_pc = pc;
+        it->fn(hart, it->insn);
+        if (hart.trapped || cache.generation() != generation) [[unlikely]] {
+            const uint64_t retired = static_cast<uint64_t>(it - first) + finish(hart);
+            uncounted += retired;
+            return retired;
+        }
+        hart.state.pc = pc;
     }
     const uint64_t before_last = static_cast<uint64_t>(last - first);
     uncounted += before_last;
@@ -96,7 +101,7 @@ uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
         count_retired(hart, uncounted);
         uncounted = 0;
     }
-    hart.next_pc = hart.state.pc + last->insn.len;
+    hart.next_pc = pc + last->insn.len;
     last->fn(hart, last->insn);
     const uint64_t retired_last = finish(hart);
     uncounted += retired_last;
