@@ -128,9 +128,10 @@ uint64_t interpret(Hart& hart, uint64_t budget) {
     CodeCache& cache = hart.code_cache;
     uint64_t retired = 0, uncounted = 0;
     // The budget counts attempts, not retirements, so a guest that traps on
-    // every instruction still hands control back to the machine.
-    uint64_t steps = 0;
-    while (steps < budget) {
+    // every instruction still hands control back to the machine. hart.steps
+    // is kept current: it is the clock of a deterministic run.
+    const uint64_t steps_at_start = hart.steps;
+    while (hart.steps - steps_at_start < budget) {
         cache.release_retired();
         service_interrupts(hart);
         if (hart.state.wfi) break;
@@ -140,7 +141,7 @@ uint64_t interpret(Hart& hart, uint64_t budget) {
         bool faulted;
         const uint8_t* page = fetch_page(hart, pc, paddr, faulted);
         if (faulted) {
-            ++steps;
+            ++hart.steps;
             continue;
         }
         Block* block = page ? cache.lookup(paddr) : nullptr;
@@ -154,10 +155,9 @@ uint64_t interpret(Hart& hart, uint64_t budget) {
             n = run_block(hart, *block, uncounted);
         }
         retired += n;
-        steps += std::max<uint64_t>(1, n);
+        hart.steps += std::max<uint64_t>(1, n);
     }
     count_retired(hart, uncounted);
-    hart.steps += steps;
     return retired;
 }
 
