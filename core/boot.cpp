@@ -14,6 +14,7 @@ namespace {
 constexpr uint64_t kKernelOffset = 0x20'0000; // RV64 kernels sit 2 MiB into RAM
 constexpr uint64_t kFdtAlign = 0x20'0000;
 constexpr uint64_t kInitrdMaxOffset = 128ull << 20;
+constexpr uint64_t kMaxFdtSize = 2ull << 20; // QEMU's limit for -dtb blobs too
 
 std::string failed(const std::string& path, const std::string& why) { return path + ": " + why; }
 
@@ -42,11 +43,13 @@ std::string boot(Machine& machine) {
     FwDynamicInfo info;
     if (config.bios == "none") {
         if (config.kernel.empty()) return "nothing to run: -bios none needs -kernel FILE";
-        if (auto e = load_image(ram, config.kernel, ram.base(), firmware); !e.empty()) return failed(config.kernel, e);
+        if (auto e = load_image(ram, config.kernel, ram.base(), firmware); !e.empty())
+            return failed(config.kernel, e);
         placed.push_back(firmware);
         if (firmware.tohost) machine.attach_htif(*firmware.tohost, firmware.fromhost);
     } else {
-        const std::string path = config.bios.empty() || config.bios == "default" ? default_firmware_path() : config.bios;
+        const std::string path =
+            config.bios.empty() || config.bios == "default" ? default_firmware_path() : config.bios;
         if (path.empty())
             return "no firmware: install Debian's opensbi package, or give -bios FILE or -bios none";
         if (auto e = load_image(ram, path, ram.base(), firmware); !e.empty()) return failed(path, e);
@@ -72,11 +75,18 @@ std::string boot(Machine& machine) {
     if (!config.initrd.empty()) {
         LoadedImage initrd;
         const uint64_t address = ram.base() + kKernelOffset + std::min(ram.size() / 2, kInitrdMaxOffset);
-        if (auto e = load_raw(ram, config.initrd, address, initrd); !e.empty()) return failed(config.initrd, e);
+        if (auto e = load_raw(ram, config.initrd, address, initrd); !e.empty())
+            return failed(config.initrd, e);
         if (auto e = check_overlap(initrd, config.initrd); !e.empty()) return e;
         params.initrd = {{initrd.low, initrd.high}};
     }
-    std::vector<uint8_t> fdt = build_virt_fdt(params);
+    std::vector<uint8_t> fdt;
+    if (config.dtb.empty()) {
+        fdt = build_virt_fdt(params);
+    } else {
+        if (auto e = read_file(config.dtb, kMaxFdtSize, fdt); !e.empty()) return failed(config.dtb, e);
+        if (auto e = adopt_user_fdt(fdt, params); !e.empty()) return failed(config.dtb, e);
+    }
     LoadedImage fdt_image;
     fdt_image.low = (ram.end() - fdt.size()) & ~(kFdtAlign - 1);
     fdt_image.high = fdt_image.low + fdt.size();

@@ -13,9 +13,6 @@
 
 namespace tern {
 
-namespace {
-
-// Reads a whole file; no file can be usefully larger than RAM plus its symbols, so cap it.
 std::string read_file(const std::string& path, uint64_t limit, std::vector<uint8_t>& bytes) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) return std::strerror(errno);
@@ -24,7 +21,7 @@ std::string read_file(const std::string& path, uint64_t limit, std::vector<uint8
     size_t n;
     while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (bytes.size() + n > limit) {
-            error = "file is larger than RAM";
+            error = "file is larger than " + std::to_string(limit) + " bytes, more than it can be used for";
             break;
         }
         bytes.insert(bytes.end(), chunk, chunk + n);
@@ -33,6 +30,8 @@ std::string read_file(const std::string& path, uint64_t limit, std::vector<uint8
     std::fclose(f);
     return error;
 }
+
+namespace {
 
 // A zstd-compressed image (roms/ ships them so) is decompressed first, bounded by `limit`.
 std::string decompress_if_zstd(std::vector<uint8_t>& bytes, uint64_t limit) {
@@ -48,9 +47,12 @@ std::string decompress_if_zstd(std::vector<uint8_t>& bytes, uint64_t limit) {
     while (ret != 0 && error.empty()) {
         ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
         ret = ZSTD_decompressStream(stream, &o, &in);
-        if (ZSTD_isError(ret)) error = std::string("zstd: ") + ZSTD_getErrorName(ret);
-        else if (out.size() + o.pos > limit) error = "decompressed image is larger than RAM";
-        else out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<ptrdiff_t>(o.pos));
+        if (ZSTD_isError(ret))
+            error = std::string("zstd: ") + ZSTD_getErrorName(ret);
+        else if (out.size() + o.pos > limit)
+            error = "decompressed image is larger than RAM";
+        else
+            out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<ptrdiff_t>(o.pos));
         if (ret != 0 && in.pos == in.size && o.pos == 0 && error.empty()) error = "zstd: truncated stream";
     }
     ZSTD_freeDStream(stream);

@@ -22,12 +22,11 @@ Machine::Machine(const MachineConfig& cfg)
       clint(clock, cfg.harts, [this] { update_all_interrupt_lines(); }),
       plic(cfg.harts, [this] { update_all_interrupt_lines(); }), uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
       test_device([this](SifiveTest::Request request, int status) {
-          if (request == SifiveTest::Request::Reset)
-              test_device.guest_error("machine reset is not implemented: powering off", nullptr, 0x7777,
-                                      LogClass::Unimplemented);
+          reset_requested_ = request == SifiveTest::Request::Reset;
           request_exit(status);
       }),
-      rtc(IrqLine(&plic, GoldfishRtc::kIrq)) {
+      rtc(IrqLine(&plic, GoldfishRtc::kIrq), clock) {
+    if (cfg.deterministic) clock.make_deterministic([this] { return steps_taken(); });
     bus.attach({&guest_errors, &clock});
     bus.map(SifiveTest::kBase, SifiveTest::kSize, test_device);
     bus.map(GoldfishRtc::kBase, GoldfishRtc::kSize, rtc);
@@ -115,14 +114,24 @@ void Machine::serve_host_io() {
 }
 
 void Machine::sleep_until_interrupt() {
-    // Every hart waits in WFI: sleep until the nearest timer deadline, but
-    // never long, so console input and exits stay responsive.
-    uint64_t deadline = ~0ull;
-    for (auto& hart : harts) {
-        deadline = std::min(deadline, clint.mtimecmp(static_cast<unsigned>(hart->state.csr.mhartid)));
-        if (hart->state.csr.menvcfg & kSTCE) deadline = std::min(deadline, hart->state.csr.stimecmp);
-    }
+    // Every hart waits in WFI: sleep until the nearest timer deadline, but never
+    // long, so console input and exits stay responsive. Only a future deadline of a
+    // timer enabled in mie can end a WFI (a past, masked one would mean no sleep, ever).
     const uint64_t now = clock.mtime();
+    uint64_t deadline = ~0ull;
+    auto consider = [&](uint64_t when) {
+        if (when > now) deadline = std::min(deadline, when);
+    };
+    for (auto& hart : harts) {
+        const CsrState& csr = hart->state.csr;
+        if (csr.mie & kMTIP) consider(clint.mtimecmp(static_cast<unsigned>(csr.mhartid)));
+        if ((csr.menvcfg & kSTCE) && (csr.mie & kSTIP)) consider(csr.stimecmp);
+    }
+    if (clock.deterministic() && deadline != ~0ull) {
+        // No host time passes in a deterministic run: jump to the deadline.
+        clock.advance(deadline > now ? deadline - now : 0);
+        return;
+    }
     const uint64_t ticks = deadline > now ? std::min<uint64_t>(deadline - now, MachineClock::kFrequencyHz / 1000) : 0;
     std::this_thread::sleep_for(std::chrono::nanoseconds(ticks * 100));
 }

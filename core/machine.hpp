@@ -41,6 +41,8 @@ class Machine {
     // Called by devices (HTIF, the test device) to end the run after the current block.
     void request_exit(int status) { exit_status_ = status; }
     bool exit_requested() const { return exit_status_.has_value(); }
+    // The guest asked for a reset (sifive,test 0x7777): the caller builds and boots a fresh machine.
+    bool reset_requested() const { return reset_requested_; }
 
     // The host side of the serial console; without one, output goes to stdout.
     void attach_console(Console* console) { console_ = console; }
@@ -83,6 +85,7 @@ class Machine {
 
     Console* console_ = nullptr;
     std::optional<int> exit_status_;
+    bool reset_requested_ = false;
 };
 
 } // namespace tern

@@ -15,7 +15,9 @@ struct MachineConfig {
     std::string kernel;               // -kernel FILE (ELF or raw binary)
     std::string initrd;               // -initrd FILE
     std::string append;               // -append "ARGS"
+    std::string dtb;                  // -dtb FILE: use this device tree instead of the generated one
     uint64_t max_instructions = 0;    // stop after this many instructions (0: no limit)
+    bool deterministic = false;       // --deterministic: time from instruction counts
 
     struct Drive {
         std::string file;

@@ -8,15 +8,15 @@
 #include "core/machine.hpp"
 #include "core/options.hpp"
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     using namespace tern;
     ParseResult parsed =
-        parse_command_line(std::span<const char *const>(argv + 1, static_cast<size_t>(argc - 1)));
+        parse_command_line(std::span<const char* const>(argv + 1, static_cast<size_t>(argc - 1)));
     if (!parsed.error.empty()) {
         std::fprintf(stderr, "tern: %s\n", parsed.error.c_str());
         return 1;
     }
-    const Options &options = parsed.options;
+    const Options& options = parsed.options;
     if (options.action == Options::Action::Help) {
         std::fputs(usage_text().c_str(), stdout);
         return 0;
@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     // -d items go to stderr, or to the -D file (truncated, as QEMU does).
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> log_file(nullptr, std::fclose);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_file(nullptr, std::fclose);
     if (!options.log_file.empty()) {
         log_file.reset(std::fopen(options.log_file.c_str(), "w"));
         if (!log_file) {
@@ -40,15 +40,20 @@ int main(int argc, char **argv) {
     }
 
     try {
-        Machine machine(options.machine);
-        machine.guest_errors.mirror_to(log_file ? log_file.get() : stderr, log_class_mask(options));
-        if (std::string error = boot(machine); !error.empty()) {
-            std::fprintf(stderr, "tern: %s\n", error.c_str());
-            return 1;
-        }
         Console console;
-        machine.attach_console(&console);
-        return machine.run();
+        // A guest reset rebuilds the machine from scratch: RAM, devices and harts
+        // start over exactly as at power-on, and the images are loaded again.
+        for (;;) {
+            Machine machine(options.machine);
+            machine.guest_errors.mirror_to(log_file ? log_file.get() : stderr, log_class_mask(options));
+            if (std::string error = boot(machine); !error.empty()) {
+                std::fprintf(stderr, "tern: %s\n", error.c_str());
+                return 1;
+            }
+            machine.attach_console(&console);
+            const int status = machine.run();
+            if (!machine.reset_requested()) return status;
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "tern: %s\n", e.what());
         return 1;

@@ -24,7 +24,7 @@ std::optional<uint64_t> parse_decimal(std::string_view text) {
     return value;
 }
 
-using Handler = std::string (*)(Options &, std::string_view value);
+using Handler = std::string (*)(Options&, std::string_view value);
 
 struct OptionRow {
     std::string_view name; // as shown in --help; "-x" and "--x" are the same option, as in QEMU
@@ -36,7 +36,7 @@ struct OptionRow {
 std::string not_supported(std::string_view what) { return std::string(what) + " is not supported yet"; }
 
 // -drive file=IMG,format=raw,if=virtio[,readonly=on]: the only kind of drive the virt machine has.
-std::string parse_drive(Options &o, std::string_view spec) {
+std::string parse_drive(Options& o, std::string_view spec) {
     MachineConfig::Drive drive;
     while (!spec.empty()) {
         const size_t comma = spec.find(',');
@@ -45,11 +45,16 @@ std::string parse_drive(Options &o, std::string_view spec) {
         const size_t eq = item.find('=');
         if (eq == std::string_view::npos) return "-drive: '" + std::string(item) + "' is not key=value";
         std::string_view key = item.substr(0, eq), value = item.substr(eq + 1);
-        if (key == "file") drive.file = value;
-        else if (key == "format" && value != "raw") return "-drive: only format=raw is supported";
-        else if (key == "if" && value != "virtio") return "-drive: only if=virtio is supported";
-        else if (key == "readonly" && (value == "on" || value == "off")) drive.read_only = value == "on";
-        else if (key != "format" && key != "if") return "-drive: unknown or invalid '" + std::string(item) + "'";
+        if (key == "file")
+            drive.file = value;
+        else if (key == "format" && value != "raw")
+            return "-drive: only format=raw is supported";
+        else if (key == "if" && value != "virtio")
+            return "-drive: only if=virtio is supported";
+        else if (key == "readonly" && (value == "on" || value == "off"))
+            drive.read_only = value == "on";
+        else if (key != "format" && key != "if")
+            return "-drive: unknown or invalid '" + std::string(item) + "'";
     }
     if (drive.file.empty()) return "-drive needs file=IMAGE";
     o.machine.drives.push_back(drive);
@@ -60,14 +65,14 @@ std::string parse_drive(Options &o, std::string_view spec) {
 // so that they fail loudly instead of being ignored.
 constexpr OptionRow kOptions[] = {
     {"-M", "MACHINE",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          if (v != "virt") return "unsupported machine '" + std::string(v) + "' (only 'virt')";
          o.machine_type = v;
          return {};
      },
      "machine type (only 'virt')"},
     {"-m", "SIZE",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          std::optional<uint64_t> size = parse_ram_size(v);
          if (!size) return "invalid RAM size '" + std::string(v) + "' (examples: 512M, 2G)";
          o.machine.ram_size = *size;
@@ -75,7 +80,7 @@ constexpr OptionRow kOptions[] = {
      },
      "RAM size; suffix M or G, default unit MiB (default 128M)"},
     {"-smp", "N",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          std::optional<uint64_t> n = parse_decimal(v);
          if (!n || *n < 1 || *n > kMaxHarts)
              return "invalid hart count '" + std::string(v) + "' (1.." + std::to_string(kMaxHarts) + ")";
@@ -84,44 +89,52 @@ constexpr OptionRow kOptions[] = {
      },
      "number of harts"},
     {"-bios", "FILE|none",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          if (v.empty()) return "-bios needs a file name or 'none'";
          o.machine.bios = v;
          return {};
      },
      "firmware image, or 'none' to start -kernel directly in M-mode"},
     {"-kernel", "FILE",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          if (v.empty()) return "-kernel needs a file name";
          o.machine.kernel = v;
          return {};
      },
      "ELF64 RISC-V executable, or a raw binary loaded at 0x80000000"},
     {"-initrd", "FILE",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          o.machine.initrd = v;
          return {};
      },
      "initial RAM disk"},
     {"-append", "ARGS",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          o.machine.append = v;
          return {};
      },
      "kernel command line"},
+    {"-dtb", "FILE",
+     [](Options& o, std::string_view v) -> std::string {
+         if (v.empty()) return "-dtb needs a file name";
+         o.machine.dtb = v;
+         return {};
+     },
+     "device tree blob to pass instead of the generated one (/chosen still gets -append and -initrd)"},
     {"-nographic", "",
-     [](Options &o, std::string_view) -> std::string {
+     [](Options& o, std::string_view) -> std::string {
          o.nographic = true;
          return {};
      },
      "console on stdio (currently the only console)"},
     {"-d", "ITEM,...",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          while (!v.empty()) {
              const size_t comma = std::min(v.find(','), v.size());
              const std::string_view item = v.substr(0, comma);
              if (std::find(std::begin(kLogItems), std::end(kLogItems), item) == std::end(kLogItems))
-                 return "unknown -d item '" + std::string(item) + "' (known: guest_errors, unimp, invalid_mem)";
+                 return "unknown -d item '" + std::string(item) +
+                        "' (known: guest_errors, unimp, invalid_mem)";
              o.log_items.emplace_back(item);
              v.remove_prefix(std::min(comma + 1, v.size()));
          }
@@ -129,28 +142,34 @@ constexpr OptionRow kOptions[] = {
      },
      "log items: guest_errors, unimp, invalid_mem"},
     {"-D", "FILE",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          if (v.empty()) return "-D needs a file name";
          o.log_file = v;
          return {};
      },
      "write the -d log to FILE instead of stderr"},
     {"--max-instructions", "N",
-     [](Options &o, std::string_view v) -> std::string {
+     [](Options& o, std::string_view v) -> std::string {
          std::optional<uint64_t> n = parse_decimal(v);
          if (!n || *n == 0) return "invalid instruction count '" + std::string(v) + "'";
          o.machine.max_instructions = *n;
          return {};
      },
      "stop with exit status 124 after N instructions (retired or trapped)"},
+    {"--deterministic", "",
+     [](Options& o, std::string_view) -> std::string {
+         o.machine.deterministic = true;
+         return {};
+     },
+     "time follows instruction counts: identical runs give identical output"},
     {"--help", "",
-     [](Options &o, std::string_view) -> std::string {
+     [](Options& o, std::string_view) -> std::string {
          o.action = Options::Action::Help;
          return {};
      },
      "show this help"},
     {"--version", "",
-     [](Options &o, std::string_view) -> std::string {
+     [](Options& o, std::string_view) -> std::string {
          o.action = Options::Action::Version;
          return {};
      },
@@ -158,17 +177,17 @@ constexpr OptionRow kOptions[] = {
     // Planned features: recognised, refused.
     {"-drive", "file=IMG,format=raw,if=virtio[,readonly=on]", parse_drive,
      "attach a raw disk image as a virtio-blk device"},
-    {"-s", "", [](Options &, std::string_view) { return not_supported("-s (GDB server)"); }, ""},
-    {"-gdb", "DEV", [](Options &, std::string_view) { return not_supported("-gdb"); }, ""},
-    {"-S", "", [](Options &, std::string_view) { return not_supported("-S"); }, ""},
-    {"--accel", "jit|interp", [](Options &, std::string_view) { return not_supported("--accel"); }, ""},
-    {"--ui", "", [](Options &, std::string_view) { return not_supported("--ui"); }, ""},
-    {"--savestate", "FILE", [](Options &, std::string_view) { return not_supported("--savestate"); }, ""},
-    {"--loadstate", "FILE", [](Options &, std::string_view) { return not_supported("--loadstate"); }, ""},
+    {"-s", "", [](Options&, std::string_view) { return not_supported("-s (GDB server)"); }, ""},
+    {"-gdb", "DEV", [](Options&, std::string_view) { return not_supported("-gdb"); }, ""},
+    {"-S", "", [](Options&, std::string_view) { return not_supported("-S"); }, ""},
+    {"--accel", "jit|interp", [](Options&, std::string_view) { return not_supported("--accel"); }, ""},
+    {"--ui", "", [](Options&, std::string_view) { return not_supported("--ui"); }, ""},
+    {"--savestate", "FILE", [](Options&, std::string_view) { return not_supported("--savestate"); }, ""},
+    {"--loadstate", "FILE", [](Options&, std::string_view) { return not_supported("--loadstate"); }, ""},
 };
 
-const OptionRow *find_option(std::string_view name) {
-    for (const OptionRow &row : kOptions)
+const OptionRow* find_option(std::string_view name) {
+    for (const OptionRow& row : kOptions)
         if (row.name.substr(row.name.find_first_not_of('-')) == name) return &row;
     return nullptr;
 }
@@ -187,7 +206,7 @@ std::optional<uint64_t> parse_ram_size(std::string_view text) {
     return *count * unit;
 }
 
-ParseResult parse_command_line(std::span<const char *const> args) {
+ParseResult parse_command_line(std::span<const char* const> args) {
     ParseResult result;
     for (size_t i = 0; i < args.size(); ++i) {
         std::string_view arg = args[i];
@@ -196,7 +215,7 @@ ParseResult parse_command_line(std::span<const char *const> args) {
             return result;
         }
         std::string_view name = arg.substr(arg.starts_with("--") ? 2 : 1);
-        const OptionRow *row = find_option(name);
+        const OptionRow* row = find_option(name);
         if (!row) {
             result.error = "unknown option '" + std::string(arg) + "' (see tern --help)";
             return result;
@@ -216,15 +235,15 @@ ParseResult parse_command_line(std::span<const char *const> args) {
     return result;
 }
 
-std::string check_supported(const Options &options) {
-    const MachineConfig &m = options.machine;
+std::string check_supported(const Options& options) {
+    const MachineConfig& m = options.machine;
     if (m.bios == "none" && m.kernel.empty()) return "nothing to run: -bios none needs -kernel FILE";
     return {};
 }
 
-uint8_t log_class_mask(const Options &options) {
+uint8_t log_class_mask(const Options& options) {
     uint8_t mask = 0;
-    for (const std::string &item : options.log_items) {
+    for (const std::string& item : options.log_items) {
         if (item == "guest_errors") mask |= static_cast<uint8_t>(LogClass::GuestError);
         if (item == "unimp") mask |= static_cast<uint8_t>(LogClass::Unimplemented);
         if (item == "invalid_mem") mask |= static_cast<uint8_t>(LogClass::InvalidAccess);
@@ -236,7 +255,7 @@ std::string usage_text() {
     std::string text =
         "usage: tern [options]\n"
         "Runs a RISC-V RV64GC 'virt' machine. Options (QEMU-compatible where QEMU has them):\n";
-    for (const OptionRow &row : kOptions) {
+    for (const OptionRow& row : kOptions) {
         if (row.help.empty()) continue;
         std::string left(row.name);
         if (!row.value_name.empty()) left += " " + std::string(row.value_name);

@@ -28,17 +28,17 @@ struct ParseResult {
 };
 
 // Parses argv[1..]; never exits or prints.
-ParseResult parse_command_line(std::span<const char *const> args);
+ParseResult parse_command_line(std::span<const char* const> args);
 
 // Refuses option combinations the machine cannot run yet (firmware boot,
 // -initrd/-append without a device tree); empty when runnable.
-std::string check_supported(const Options &options);
+std::string check_supported(const Options& options);
 
 // "-m" syntax: a decimal count with an optional M or G suffix; no suffix means MiB, as in QEMU.
 std::optional<uint64_t> parse_ram_size(std::string_view text);
 
 // The guest-error log classes (LogClass bits) that the -d items ask to see.
-uint8_t log_class_mask(const Options &options);
+uint8_t log_class_mask(const Options& options);
 
 std::string usage_text();
 std::string version_text();

@@ -4,6 +4,8 @@
 // privileged spec (1.12) unless said otherwise.
 #include "cpu/csr_file.hpp"
 
+#include "cpu/fpu.hpp"
+
 #include <array>
 
 #include "cpu/csr_bits.hpp"
@@ -188,7 +190,7 @@ uint64_t read_fcsr(Hart& hart, const CsrDef&) { return csrs(hart).fcsr & kFcsrMa
 void write_fcsr_bits(Hart& hart, uint32_t mask, uint32_t value) {
     CsrState& csr = csrs(hart);
     csr.fcsr = (csr.fcsr & ~mask) | (value & mask);
-    set_fs_dirty(csr);
+    mark_fs_dirty(hart.state);
 }
 void write_fflags(Hart& hart, const CsrDef&, uint64_t v) {
     write_fcsr_bits(hart, kFflagsMask, static_cast<uint32_t>(v));
@@ -331,6 +333,12 @@ constexpr CsrDef kFixedCsrs[] = {
     plain(0x342, "mcause", &CsrState::mcause, kAll),
     plain(0x343, "mtval", &CsrState::mtval, kAll),
     hooked(0x344, "mip", nullptr, write_mip, Gate::None, &CsrState::mip),
+    // Debug triggers (debug spec 5.7): none are implemented. tselect reads 0 and
+    // tdata1 reads type 0 ("no trigger"), which is how software detects that.
+    zero(0x7a0, "tselect"),
+    zero(0x7a1, "tdata1"),
+    zero(0x7a2, "tdata2"),
+    zero(0x7a3, "tdata3"),
     hooked(0xb00, "mcycle", nullptr, write_counter, Gate::None, &CsrState::mcycle, 0),
     hooked(0xb02, "minstret", nullptr, write_counter, Gate::None, &CsrState::minstret, 2),
 };
@@ -444,7 +452,6 @@ void csr_reset(Hart& hart, uint64_t hartid) {
     csr.mstatus = kXL64 << 32 | kXL64 << 34; // UXL, SXL; MIE=MPRV=0 (3.4)
 }
 
-void set_fs_dirty(CsrState& csr) { csr.mstatus |= kFSDirty | kSD; }
 
 uint64_t csr_read_for_update(Hart& hart, uint16_t addr) {
     const uint64_t value = csr_read(hart, addr);

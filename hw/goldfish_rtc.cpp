@@ -1,14 +1,9 @@
 #include "hw/goldfish_rtc.hpp"
 
-#include <chrono>
 
 namespace tern {
 
-uint64_t GoldfishRtc::now_ns() const {
-    const auto host = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    return static_cast<uint64_t>(host.count() + offset_ns_);
-}
+uint64_t GoldfishRtc::now_ns() const { return clock_.wall_ns() + static_cast<uint64_t>(offset_ns_); }
 
 uint64_t GoldfishRtc::read(const RegisterAccess& a) {
     switch (a.id) {

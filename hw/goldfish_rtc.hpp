@@ -1,9 +1,10 @@
 #pragma once
 // Goldfish RTC (google,goldfish-rtc): nanoseconds since the epoch from the
-// host's clock, with one alarm that raises an interrupt.
+// machine clock's wall time, with one alarm that raises an interrupt.
 #include <array>
 #include <cstdint>
 
+#include "core/clock.hpp"
 #include "core/device.hpp"
 #include "hw/irq.hpp"
 
@@ -15,7 +16,7 @@ class GoldfishRtc final : public Device {
     static constexpr uint64_t kSize = 0x1000;
     static constexpr uint32_t kIrq = 11;
 
-    explicit GoldfishRtc(IrqLine irq) : irq_(irq) {}
+    GoldfishRtc(IrqLine irq, const MachineClock& clock) : irq_(irq), clock_(clock) {}
 
     std::string_view name() const override { return "rtc"; }
     std::span<const RegisterDecl> registers() const override { return kRegisters; }
@@ -40,6 +41,7 @@ class GoldfishRtc final : public Device {
     uint64_t now_ns() const;
 
     IrqLine irq_;
+    const MachineClock& clock_;
     int64_t offset_ns_ = 0;    // guest-set time minus host time
     uint32_t time_high_latch_ = 0; // reading time_low latches the high half (goldfish protocol)
     uint32_t alarm_high_ = 0;

@@ -1,6 +1,7 @@
 #include "hw/virt_fdt.hpp"
 
 #include <cstdio>
+#include <libfdt.h>
 
 #include "core/clock.hpp"
 #include "core/fdt_builder.hpp"
@@ -165,6 +166,30 @@ std::vector<uint8_t> build_virt_fdt(const VirtFdtParams& p) {
 
     fdt.end_node(); // soc
     return fdt.finish();
+}
+
+std::string adopt_user_fdt(std::vector<uint8_t>& blob, const VirtFdtParams& params) {
+    // The blob comes from a file: check its header and structure before libfdt walks it.
+    if (blob.size() < sizeof(fdt_header) || fdt_check_header(blob.data()) != 0 ||
+        fdt_totalsize(blob.data()) > blob.size())
+        return "not a valid device tree blob";
+    std::vector<uint8_t> out(fdt_totalsize(blob.data()) + 4096 + params.bootargs.size());
+    if (int err = fdt_open_into(blob.data(), out.data(), static_cast<int>(out.size())); err < 0)
+        return std::string("device tree: ") + fdt_strerror(err);
+    int chosen = fdt_path_offset(out.data(), "/chosen");
+    if (chosen < 0) chosen = fdt_add_subnode(out.data(), 0, "chosen");
+    if (chosen < 0) return std::string("device tree: ") + fdt_strerror(chosen);
+    int err = 0;
+    if (!params.bootargs.empty()) err = fdt_setprop_string(out.data(), chosen, "bootargs", params.bootargs.c_str());
+    if (!err && params.initrd) {
+        err = fdt_setprop_u64(out.data(), chosen, "linux,initrd-start", params.initrd->first);
+        if (!err) err = fdt_setprop_u64(out.data(), chosen, "linux,initrd-end", params.initrd->second);
+    }
+    if (!err) err = fdt_pack(out.data());
+    if (err < 0) return std::string("device tree: ") + fdt_strerror(err);
+    out.resize(fdt_totalsize(out.data()));
+    blob.swap(out);
+    return {};
 }
 
 } // namespace tern

@@ -22,4 +22,8 @@ inline constexpr const char* kIsaString = "rv64imafdc_zicntr_zicsr_zifencei_zihi
 
 std::vector<uint8_t> build_virt_fdt(const VirtFdtParams& params);
 
+// Checks a user-supplied device tree (-dtb) and sets its /chosen bootargs and
+// initrd range from `params`, as QEMU does; an empty string on success.
+std::string adopt_user_fdt(std::vector<uint8_t>& blob, const VirtFdtParams& params);
+
 } // namespace tern

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from guest_console import PROMPT, Console
+from guest_console import shell_session
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
@@ -16,28 +16,18 @@ def main():
     kernel = os.path.join(ROOT, "roms", "debian-kernel", "vmlinux")
     if not os.path.exists(kernel):
         subprocess.run([os.path.join(ROOT, "roms", "fetch-debian-kernel.sh")], check=True)
-    con = Console([tern, "-M", "virt", "-m", "512M", "-nographic", "-kernel", kernel,
-                   "-initrd", os.path.join(ROOT, "roms", "linux", "initramfs.cpio.zst"),
-                   "-append", "console=ttyS0"], sys.stdout.buffer)
-    try:
-        con.expect(b"Linux version ", 120)
-        con.expect(b"#1 SMP Debian", 30)
-        con.expect(PROMPT, 300)
-        con.run("", 30)
+    argv = [tern, "-M", "virt", "-m", "512M", "-nographic", "-kernel", kernel,
+            "-initrd", os.path.join(ROOT, "roms", "linux", "initramfs.cpio.zst"), "-append", "console=ttyS0"]
+
+    def steps(con):
         release = con.run("uname -r", 30).strip()
         print("\nuname -r ->", release)
         if "riscv64" not in release or "tern" in release:
             print("FAIL: not the stock kernel")
-            return 1
-        con.send("poweroff")
-        rc = con.wait(120)
-        print("exit status:", rc)
-        return 0 if rc == 0 else 1
-    except TimeoutError as e:
-        print("\nFAIL:", e)
-        con.proc.kill()
-        return 1
+            return False
+        return "#1 SMP Debian" in con.run("uname -v", 30)
 
+    return shell_session(argv, steps, sys.stdout.buffer)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -58,3 +58,24 @@ class Console:
         while self._pending() and self._read(0):
             pass
         return self.proc.poll()
+
+
+def shell_session(argv, steps, log):
+    """Runs the emulator, waits for the shell prompt, calls steps(con) (which returns True when its checks
+    passed), then powers the guest off. Returns the test's exit code: 0 only if the steps passed and the
+    emulator exited with status 0 after `poweroff`."""
+    con = Console(argv, log)
+    try:
+        con.expect(PROMPT, 300)
+        con.run("", 30)  # the prompt may be followed by respawn noise; resync once
+        if not steps(con):
+            con.proc.kill()
+            return 1
+        con.send("poweroff")
+        rc = con.wait(120)
+        print("exit status:", rc)
+        return 0 if rc == 0 else 1
+    except TimeoutError as e:
+        print("\nFAIL:", e)
+        con.proc.kill()
+        return 1

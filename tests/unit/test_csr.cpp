@@ -502,3 +502,15 @@ TEST_CASE("csrrs on mip does not latch the PLIC's SEIP line into the software bi
     CHECK((csr_read(t.hart, 0x344) & kSEIP) == 0);
     CHECK((csr_read(t.hart, 0x344) & kSSIP) != 0);
 }
+
+TEST_CASE("debug trigger CSRs exist but implement no trigger: tselect and tdata1 read 0, writes are ignored") {
+    test::TestHart t;
+    for (uint16_t addr : {0x7a0, 0x7a1, 0x7a2, 0x7a3}) {
+        CAPTURE(addr);
+        CHECK(csr_accessible(t.hart, addr, true));
+        csr_write(t.hart, addr, ~0ull);
+        CHECK(csr_read(t.hart, addr) == 0);
+    }
+    t.hart.state.priv = Privilege::Supervisor; // M-mode only
+    CHECK_FALSE(csr_accessible(t.hart, 0x7a0, false));
+}

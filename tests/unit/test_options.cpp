@@ -8,8 +8,8 @@
 using namespace tern;
 
 namespace {
-ParseResult parse(std::initializer_list<const char *> args) {
-    std::vector<const char *> v(args);
+ParseResult parse(std::initializer_list<const char*> args) {
+    std::vector<const char*> v(args);
     return parse_command_line(v);
 }
 } // namespace
@@ -37,7 +37,7 @@ TEST_CASE("options: a full QEMU-style command line") {
                            "--max-instructions",
                            "1000"});
     REQUIRE(r.error.empty());
-    const Options &o = r.options;
+    const Options& o = r.options;
     CHECK(o.machine.ram_size == 512ull << 20);
     CHECK(o.machine.harts == 4);
     CHECK(o.machine.bios == "none");
@@ -67,7 +67,7 @@ TEST_CASE("options: RAM sizes") {
     CHECK(parse_ram_size("64M") == 64ull << 20);
     CHECK(parse_ram_size("2G") == 2ull << 30);
     CHECK(parse_ram_size("1g") == 1ull << 30);
-    for (const char *bad :
+    for (const char* bad :
          {"", "0", "0M", "M", "12X", "-5M", "1.5G", "99999999999999999999", "1000G", "1M2"}) {
         CAPTURE(bad);
         CHECK_FALSE(parse_ram_size(bad).has_value());
@@ -76,8 +76,8 @@ TEST_CASE("options: RAM sizes") {
 
 TEST_CASE("options: errors are one line naming the problem") {
     struct Case {
-        std::initializer_list<const char *> args;
-        const char *fragment;
+        std::initializer_list<const char*> args;
+        const char* fragment;
     };
     const Case cases[] = {
         {{"-x"}, "unknown option '-x'"},
@@ -102,7 +102,7 @@ TEST_CASE("options: errors are one line naming the problem") {
         {{"--ui"}, "--ui is not supported yet"},
         {{"--savestate", "s.tss"}, "--savestate is not supported yet"},
     };
-    for (const Case &c : cases) {
+    for (const Case& c : cases) {
         ParseResult r = parse(c.args);
         CAPTURE(c.fragment);
         CHECK(r.error.find(c.fragment) != std::string::npos);
@@ -111,7 +111,8 @@ TEST_CASE("options: errors are one line naming the problem") {
 }
 
 TEST_CASE("options: -drive collects raw virtio images") {
-    ParseResult r = parse({"-drive", "file=a.img,format=raw,if=virtio", "-drive", "if=virtio,file=b.img,readonly=on"});
+    ParseResult r =
+        parse({"-drive", "file=a.img,format=raw,if=virtio", "-drive", "if=virtio,file=b.img,readonly=on"});
     REQUIRE(r.error.empty());
     REQUIRE(r.options.machine.drives.size() == 2);
     CHECK(r.options.machine.drives[0].file == "a.img");
@@ -121,7 +122,7 @@ TEST_CASE("options: -drive collects raw virtio images") {
 }
 
 TEST_CASE("options: what cannot run is refused") {
-    auto refusal = [](std::initializer_list<const char *> args) {
+    auto refusal = [](std::initializer_list<const char*> args) {
         ParseResult r = parse(args);
         REQUIRE(r.error.empty());
         return check_supported(r.options);
@@ -134,7 +135,7 @@ TEST_CASE("options: what cannot run is refused") {
 
 TEST_CASE("options: --help lists every documented option") {
     const std::string help = usage_text();
-    for (const char *name : {"-M ", "-m ", "-smp", "-bios", "-kernel", "-initrd", "-append", "-nographic",
+    for (const char* name : {"-M ", "-m ", "-smp", "-bios", "-kernel", "-initrd", "-append", "-nographic",
                              "-d ", "-D ", "--max-instructions", "--help", "--version"})
         CHECK(help.find(name) != std::string::npos);
 }

@@ -61,3 +61,23 @@ TEST_CASE("virt device tree describes the machine as QEMU does") {
     CHECK(u32_prop(fdt, "/poweroff", "value") == 0x5555);
     CHECK(u32_prop(fdt, "/poweroff", "regmap") == u32_prop(fdt, "/soc/test@100000", "phandle"));
 }
+
+TEST_CASE("a user device tree gets /chosen from -append and -initrd; garbage is refused") {
+    VirtFdtParams generated;
+    generated.harts = 1;
+    generated.ram_base = 0x8000'0000;
+    generated.ram_size = 128ull << 20;
+    std::vector<uint8_t> blob = build_virt_fdt(generated); // stands in for a -dtb file without bootargs
+    VirtFdtParams p;
+    p.bootargs = "root=/dev/vda";
+    p.initrd = {{0x8400'0000, 0x8420'0000}};
+    REQUIRE(adopt_user_fdt(blob, p).empty());
+    CHECK(string_prop(blob.data(), "/chosen", "bootargs") == "root=/dev/vda");
+    CHECK(u32_prop(blob.data(), "/chosen", "linux,initrd-end", 1) == 0x8420'0000);
+    CHECK(string_prop(blob.data(), "/soc/serial@10000000", "compatible") == "ns16550a");
+
+    std::vector<uint8_t> garbage(100, 0x41);
+    CHECK(adopt_user_fdt(garbage, p) == "not a valid device tree blob");
+    std::vector<uint8_t> truncated(blob.begin(), blob.begin() + 64); // header claims more than is there
+    CHECK(adopt_user_fdt(truncated, p) == "not a valid device tree blob");
+}
