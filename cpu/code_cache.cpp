@@ -5,13 +5,12 @@
 namespace tern {
 
 namespace {
-// Instructions after which the block must end: they always transfer control,
-// or they may change how the following instructions are fetched, translated or
-// interrupted. A conditional branch does not end a block: the block goes on
-// with the not-taken path, and the interpreter leaves it when the branch is taken.
+// Instructions after which the block must end: they transfer control, or they
+// may change how the following instructions are fetched, translated or interrupted.
 bool ends_block(Op op) {
     switch (op) {
-    case Op::jal: case Op::jalr: case Op::ecall: case Op::ebreak: case Op::mret: case Op::sret: case Op::wfi:
+    case Op::jal: case Op::jalr: case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu:
+    case Op::bgeu: case Op::ecall: case Op::ebreak: case Op::mret: case Op::sret: case Op::wfi:
     case Op::sfence_vma: case Op::fence_i: case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi:
     case Op::csrrsi: case Op::csrrci: case Op::illegal:
         return true;
