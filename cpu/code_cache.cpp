@@ -17,6 +17,12 @@ bool ends_block(Op op) {
     default: return false;
     }
 }
+bool is_csr_access(Op op) {
+    switch (op) {
+    case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi: case Op::csrrsi: case Op::csrrci: return true;
+    default: return false;
+    }
+}
 } // namespace
 
 CodeCache::CodeCache(Bus& bus) : bus_(bus) {
@@ -45,7 +51,10 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
         DecodedInsn insn = decode(raw);
         block->insns.push_back({exec_fn(insn.op), insn});
         offset += insn.len;
-        if (ends_block(insn.op)) break;
+        if (ends_block(insn.op)) {
+            block->ends_with_csr_access = is_csr_access(insn.op);
+            break;
+        }
     }
     if (block->insns.empty()) return nullptr;
     bus_.set_page_flag(page, kPageHasCode);

@@ -27,6 +27,8 @@ struct BlockInsn {
 struct Block {
     uint64_t paddr = 0;
     std::vector<BlockInsn> insns;
+    // The last instruction reads or writes a CSR, so the counters must be current before it.
+    bool ends_with_csr_access = false;
     // Host code for this block when the JIT has translated it (owned by jit::Engine).
     jit::CompiledBlock* compiled = nullptr;
 };

@@ -19,18 +19,23 @@ inline void count_retired(Hart& hart, uint64_t n) {
     if (!(csr.mcountinhibit & 1)) csr.mcycle += n;
 }
 
-// Runs one instruction's semantics; returns true if it retired (did not trap).
-// The counters are not touched: callers count retired instructions.
-inline bool execute(Hart& hart, ExecFn fn, const DecodedInsn& insn) {
-    hart.next_pc = hart.state.pc + insn.len;
-    fn(hart, insn);
+// Ends an instruction whose semantics have run: moves pc to next_pc (the
+// sequential pc, a jump target or a trap vector); returns 1 if it retired.
+inline uint64_t finish(Hart& hart) {
+    hart.state.pc = hart.next_pc;
     if (hart.trapped) [[unlikely]] {
         hart.trapped = false;
-        hart.state.pc = hart.next_pc;
-        return false;
+        return 0;
     }
-    hart.state.pc = hart.next_pc;
-    return true;
+    return 1;
+}
+
+// Runs one instruction's semantics; returns 1 if it retired (did not trap).
+// The counters are not touched: callers count retired instructions.
+inline uint64_t execute(Hart& hart, ExecFn fn, const DecodedInsn& insn) {
+    hart.next_pc = hart.state.pc + insn.len;
+    fn(hart, insn);
+    return finish(hart);
 }
 
 } // namespace
@@ -69,28 +74,41 @@ const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulte
     return refilled.tag == (pc >> Tlb::kPageBits) ? refilled.host : nullptr;
 }
 
-// Runs a block until it ends, leaves the straight line, traps, or its page is
-// rewritten. Counters are added in bulk; only a block's last instruction can
-// be a CSR access, so they are brought up to date just before it runs.
-uint64_t run_block(Hart& hart, const Block& block) {
+// Runs a block until it ends, traps, or its page is rewritten, and returns
+// how many instructions retired. Only a block's last instruction can transfer
+// control (see ends_block in code_cache.cpp), so before it the only reasons
+// to stop are a trap and a store into cached code; pc advances in a local.
+// `uncounted` holds retired instructions not yet added to the counters: only
+// a CSR access can read them, and it is always a block's last instruction,
+// so they are brought up to date just before such an instruction runs.
+uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
     const CodeCache& cache = hart.code_cache;
     const uint64_t generation = cache.generation();
-    const BlockInsn* it = block.insns.data();
-    const BlockInsn* const last = it + block.insns.size() - 1;
-    uint64_t pending = 0, retired = 0;
-    for (;; ++it) {
-        if (it == last) {
-            count_retired(hart, pending);
-            retired += pending;
-            pending = 0;
+    const BlockInsn* const first = block.insns.data();
+    const BlockInsn* const last = first + block.insns.size() - 1;
+    uint64_t pc = hart.state.pc;
+    for (const BlockInsn* it = first; it != last; ++it) {
+        pc += it->insn.len;
+        hart.next_pc = pc;
+        it->fn(hart, it->insn);
+        if (hart.trapped || cache.generation() != generation) [[unlikely]] {
+            const uint64_t retired = static_cast<uint64_t>(it - first) + finish(hart);
+            uncounted += retired;
+            return retired;
         }
-        const uint64_t sequential = hart.state.pc + it->insn.len;
-        if (!execute(hart, it->fn, it->insn)) break;
-        ++pending;
-        if (it == last || hart.state.pc != sequential || cache.generation() != generation) break;
+        hart.state.pc = pc;
     }
-    count_retired(hart, pending);
-    return retired + pending;
+    const uint64_t before_last = static_cast<uint64_t>(last - first);
+    uncounted += before_last;
+    if (block.ends_with_csr_access) {
+        count_retired(hart, uncounted);
+        uncounted = 0;
+    }
+    hart.next_pc = pc + last->insn.len;
+    last->fn(hart, last->insn);
+    const uint64_t retired_last = finish(hart);
+    uncounted += retired_last;
+    return before_last + retired_last;
 }
 
 } // namespace
@@ -117,19 +135,19 @@ uint64_t interpret_one(Hart& hart) {
         return 0;
     }
     DecodedInsn insn = decode(raw);
-    if (!execute(hart, exec_fn(insn.op), insn)) return 0;
-    count_retired(hart, 1);
-    return 1;
+    const uint64_t retired = execute(hart, exec_fn(insn.op), insn);
+    count_retired(hart, retired);
+    return retired;
 }
 
 uint64_t interpret(Hart& hart, uint64_t budget) {
     CodeCache& cache = hart.code_cache;
-    uint64_t retired = 0;
+    uint64_t retired = 0, uncounted = 0;
     // The budget counts attempts, not retirements, so a guest that traps on
-    // every instruction still hands control back to the machine.
+    // every instruction still hands control back to the machine. hart.steps
+    // is kept current: it is the clock of a deterministic run.
     const uint64_t steps_at_start = hart.steps;
     while (hart.steps - steps_at_start < budget) {
-        const uint64_t retired_before = retired;
         cache.release_retired();
         service_interrupts(hart);
         if (hart.state.wfi) break;
@@ -140,13 +158,18 @@ uint64_t interpret(Hart& hart, uint64_t budget) {
             ++hart.steps;
             continue;
         }
+        uint64_t n;
         if (!block) { // not RAM, or an instruction straddling two pages
-            retired += interpret_one(hart);
+            count_retired(hart, uncounted);
+            uncounted = 0;
+            n = interpret_one(hart);
         } else {
-            retired += run_block(hart, *block);
+            n = run_block(hart, *block, uncounted);
         }
-        hart.steps += std::max<uint64_t>(1, retired - retired_before);
+        retired += n;
+        hart.steps += std::max<uint64_t>(1, n);
     }
+    count_retired(hart, uncounted);
     return retired;
 }
 
