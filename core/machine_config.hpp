@@ -20,7 +20,7 @@ struct MachineConfig {
     std::string append;               // -append "ARGS"
     std::string dtb;                  // -dtb FILE: use this device tree instead of the generated one
     uint64_t max_instructions = 0;    // stop after this many instructions (0: no limit)
-    Accel accel = Accel::Interpreter; // the JIT becomes the default once it passes everything
+    Accel accel = Accel::Jit; // the interpreter is the reference engine and the fallback
     bool deterministic = false;       // --deterministic: time from instruction counts
 
     struct Drive {

@@ -186,7 +186,7 @@ constexpr OptionRow kOptions[] = {
          o.machine.accel = v == "jit" ? Accel::Jit : Accel::Interpreter;
          return {};
      },
-     "execution engine (default: interp until the JIT is complete)"},
+     "execution engine: the JIT (default) or the reference interpreter"},
     {"--ui", "", [](Options&, std::string_view) { return not_supported("--ui"); }, ""},
     {"--savestate", "FILE", [](Options&, std::string_view) { return not_supported("--savestate"); }, ""},
     {"--loadstate", "FILE", [](Options&, std::string_view) { return not_supported("--loadstate"); }, ""},
