@@ -7,7 +7,7 @@
 #include "../roms/bare/htif.h"
 
 #ifndef ROUNDS
-#define ROUNDS 16
+#define ROUNDS 128
 #endif
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
