@@ -9,17 +9,39 @@ namespace {
 // may change how the following instructions are fetched, translated or interrupted.
 bool ends_block(Op op) {
     switch (op) {
-    case Op::jal: case Op::jalr: case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu:
-    case Op::bgeu: case Op::ecall: case Op::ebreak: case Op::mret: case Op::sret: case Op::wfi:
-    case Op::sfence_vma: case Op::fence_i: case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi:
-    case Op::csrrsi: case Op::csrrci: case Op::illegal:
-        return true;
+    case Op::jal:
+    case Op::jalr:
+    case Op::beq:
+    case Op::bne:
+    case Op::blt:
+    case Op::bge:
+    case Op::bltu:
+    case Op::bgeu:
+    case Op::ecall:
+    case Op::ebreak:
+    case Op::mret:
+    case Op::sret:
+    case Op::wfi:
+    case Op::sfence_vma:
+    case Op::fence_i:
+    case Op::csrrw:
+    case Op::csrrs:
+    case Op::csrrc:
+    case Op::csrrwi:
+    case Op::csrrsi:
+    case Op::csrrci:
+    case Op::illegal: return true;
     default: return false;
     }
 }
 bool is_csr_access(Op op) {
     switch (op) {
-    case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi: case Op::csrrsi: case Op::csrrci: return true;
+    case Op::csrrw:
+    case Op::csrrs:
+    case Op::csrrc:
+    case Op::csrrwi:
+    case Op::csrrsi:
+    case Op::csrrci: return true;
     default: return false;
     }
 }

@@ -39,7 +39,8 @@ class CodeCache {
 
     Block* lookup(uint64_t paddr) {
         Block* b = fast_[fast_index(paddr)];
-        if (b && b->paddr == paddr) [[likely]] return b;
+        if (b && b->paddr == paddr) [[likely]]
+            return b;
         auto it = blocks_.find(paddr);
         if (it == blocks_.end()) return nullptr;
         fast_[fast_index(paddr)] = it->second.get();

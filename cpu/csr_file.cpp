@@ -452,7 +452,6 @@ void csr_reset(Hart& hart, uint64_t hartid) {
     csr.mstatus = kXL64 << 32 | kXL64 << 34; // UXL, SXL; MIE=MPRV=0 (3.4)
 }
 
-
 uint64_t csr_read_for_update(Hart& hart, uint16_t addr) {
     const uint64_t value = csr_read(hart, addr);
     if (addr != 0x344) return value;

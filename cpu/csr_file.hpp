@@ -34,7 +34,6 @@ uint64_t csr_read_for_update(Hart& hart, uint16_t addr);
 // Reset values (privileged spec 3.4): M-mode, misa, mstatus.SXL/UXL, mhartid.
 void csr_reset(Hart& hart, uint64_t hartid);
 
-
 // The misa value this hart reports: RV64 with I M A F D C S U.
 uint64_t misa_value();
 

@@ -11,7 +11,9 @@ constexpr int64_t sext(uint64_t value, unsigned bits) {
     const unsigned shift = 64 - bits;
     return static_cast<int64_t>(value << shift) >> shift;
 }
-constexpr uint32_t bits(uint32_t raw, unsigned hi, unsigned lo) { return (raw >> lo) & ((1u << (hi - lo + 1)) - 1); }
+constexpr uint32_t bits(uint32_t raw, unsigned hi, unsigned lo) {
+    return (raw >> lo) & ((1u << (hi - lo + 1)) - 1);
+}
 
 int64_t immediate(uint32_t raw, ImmKind kind) {
     switch (kind) {
@@ -19,7 +21,8 @@ int64_t immediate(uint32_t raw, ImmKind kind) {
     case ImmKind::I: return sext(bits(raw, 31, 20), 12);
     case ImmKind::S: return sext(bits(raw, 31, 25) << 5 | bits(raw, 11, 7), 12);
     case ImmKind::B:
-        return sext(bits(raw, 31, 31) << 12 | bits(raw, 7, 7) << 11 | bits(raw, 30, 25) << 5 | bits(raw, 11, 8) << 1,
+        return sext(bits(raw, 31, 31) << 12 | bits(raw, 7, 7) << 11 | bits(raw, 30, 25) << 5 |
+                        bits(raw, 11, 8) << 1,
                     13);
     case ImmKind::U: return sext(raw & 0xfffff000u, 32);
     case ImmKind::J:

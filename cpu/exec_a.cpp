@@ -13,8 +13,10 @@ template <class T> uint64_t paddr_of(Hart& hart, const uint8_t* host) {
 
 // Result register value: words are sign-extended (spec 14.4).
 template <class T> uint64_t extend(T v) {
-    if constexpr (sizeof(T) == 4) return sext32(v);
-    else return v;
+    if constexpr (sizeof(T) == 4)
+        return sext32(v);
+    else
+        return v;
 }
 
 template <class T> void load_reserved(Hart& hart, const DecodedInsn& insn) {
@@ -57,12 +59,12 @@ template <class T> T smin(T a, T b) { return static_cast<S<T>>(a) < static_cast<
 template <class T> T smax(T a, T b) { return static_cast<S<T>>(a) > static_cast<S<T>>(b) ? a : b; }
 } // namespace
 
-#define AMO_PAIR(name, expr)                                                                                    \
-    SEMANTICS(name##_w) {                                                                                       \
-        amo<uint32_t>(hart, insn, [](uint32_t a, uint32_t b) -> uint32_t { return expr; });                    \
-    }                                                                                                           \
-    SEMANTICS(name##_d) {                                                                                       \
-        amo<uint64_t>(hart, insn, [](uint64_t a, uint64_t b) -> uint64_t { return expr; });                    \
+#define AMO_PAIR(name, expr)                                                                                 \
+    SEMANTICS(name##_w) {                                                                                    \
+        amo<uint32_t>(hart, insn, [](uint32_t a, uint32_t b) -> uint32_t { return expr; });                  \
+    }                                                                                                        \
+    SEMANTICS(name##_d) {                                                                                    \
+        amo<uint64_t>(hart, insn, [](uint64_t a, uint64_t b) -> uint64_t { return expr; });                  \
     }
 
 SEMANTICS(lr_w) { load_reserved<uint32_t>(hart, insn); }
@@ -72,7 +74,7 @@ SEMANTICS(sc_d) { store_conditional<uint64_t>(hart, insn); }
 AMO_PAIR(amoswap, ((void)a, b))
 AMO_PAIR(amoadd, a + b)
 AMO_PAIR(amoxor, a ^ b)
-AMO_PAIR(amoand, a & b)
+AMO_PAIR(amoand, a& b)
 AMO_PAIR(amoor, a | b)
 AMO_PAIR(amomin, smin(a, b))
 AMO_PAIR(amomax, smax(a, b))

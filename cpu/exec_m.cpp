@@ -26,7 +26,9 @@ template <class U> U rem_unsigned(U a, U b) { return b == 0 ? a : a % b; }
 
 SEMANTICS(mul) { WRITE_RD(RS1 * RS2); }
 SEMANTICS(mulh) { WRITE_RD(static_cast<uint64_t>((i128{as_signed(RS1)} * i128{as_signed(RS2)}) >> 64)); }
-SEMANTICS(mulhsu) { WRITE_RD(static_cast<uint64_t>((i128{as_signed(RS1)} * static_cast<i128>(u128{RS2})) >> 64)); }
+SEMANTICS(mulhsu) {
+    WRITE_RD(static_cast<uint64_t>((i128{as_signed(RS1)} * static_cast<i128>(u128{RS2})) >> 64));
+}
 SEMANTICS(mulhu) { WRITE_RD(static_cast<uint64_t>((u128{RS1} * u128{RS2}) >> 64)); }
 SEMANTICS(div) { WRITE_RD(div_signed(as_signed(RS1), as_signed(RS2))); }
 SEMANTICS(divu) { WRITE_RD(div_unsigned(RS1, RS2)); }

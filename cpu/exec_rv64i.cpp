@@ -11,9 +11,12 @@ template <class T> void load_zext(Hart& hart, const DecodedInsn& insn) {
 }
 template <class T> void load_sext(Hart& hart, const DecodedInsn& insn) {
     T value;
-    if (hart.load<T>(RS1 + IMM, value)) WRITE_RD(static_cast<int64_t>(static_cast<std::make_signed_t<T>>(value)));
+    if (hart.load<T>(RS1 + IMM, value))
+        WRITE_RD(static_cast<int64_t>(static_cast<std::make_signed_t<T>>(value)));
 }
-template <class T> void store(Hart& hart, const DecodedInsn& insn) { hart.store<T>(RS1 + IMM, static_cast<T>(RS2)); }
+template <class T> void store(Hart& hart, const DecodedInsn& insn) {
+    hart.store<T>(RS1 + IMM, static_cast<T>(RS2));
+}
 inline void branch_if(Hart& hart, const DecodedInsn& insn, bool taken) {
     if (taken) hart.next_pc = PC + IMM;
 }

@@ -54,7 +54,8 @@ bool Hart::access_slow(uint64_t vaddr, unsigned size, AccessType type, uint64_t&
     for (unsigned i = 0; i < size; ++i) {
         uint64_t paddr = i < first ? lo.paddr + i : hi.paddr + (i - first);
         uint64_t byte = (value >> (8 * i)) & 0xff;
-        bool ok = type == AccessType::Store ? bus.write(paddr, 1, byte, origin()) : bus.read(paddr, 1, byte, origin());
+        bool ok = type == AccessType::Store ? bus.write(paddr, 1, byte, origin())
+                                            : bus.read(paddr, 1, byte, origin());
         if (!ok) {
             take_exception(*this, access_fault(type), vaddr);
             return false;
@@ -90,7 +91,8 @@ bool Hart::fetch(uint64_t vaddr, uint32_t& raw) {
         return false;
     }
     if (!access_slow(vaddr, 2, AccessType::Fetch, low)) return false;
-    if (instruction_length(static_cast<uint32_t>(low)) == 4 && !access_slow(vaddr + 2, 2, AccessType::Fetch, high))
+    if (instruction_length(static_cast<uint32_t>(low)) == 4 &&
+        !access_slow(vaddr + 2, 2, AccessType::Fetch, high))
         return false;
     raw = static_cast<uint32_t>(low | high << 16);
     return true;
