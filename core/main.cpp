@@ -45,13 +45,16 @@ int main(int argc, char** argv) {
         // start over exactly as at power-on, and the images are loaded again.
         for (;;) {
             Machine machine(options.machine);
-            machine.guest_errors.mirror_to(log_file ? log_file.get() : stderr, log_class_mask(options));
+            std::FILE* log = log_file ? log_file.get() : stderr;
+            machine.guest_errors.mirror_to(log, log_class_mask(options));
             if (std::string error = boot(machine); !error.empty()) {
                 std::fprintf(stderr, "tern: %s\n", error.c_str());
                 return 1;
             }
             machine.attach_console(&console);
+            if (machine.jit && log_item_enabled(options, "out_asm")) machine.jit->set_listing(log);
             const int status = machine.run();
+            if (machine.jit && log_item_enabled(options, "jit")) machine.jit->print_stats(log);
             if (!machine.reset_requested()) return status;
         }
     } catch (const std::exception& e) {

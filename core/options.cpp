@@ -15,7 +15,7 @@ constexpr uint64_t kGiB = 1ull << 30;
 constexpr uint64_t kMaxRamSize = 64 * kGiB;
 constexpr unsigned kMaxHarts = 64;
 // The -d items Tern knows; QEMU has more, and an unknown one is an error rather than silently dropped.
-constexpr std::string_view kLogItems[] = {"guest_errors", "unimp", "invalid_mem"};
+constexpr std::string_view kLogItems[] = {"guest_errors", "unimp", "invalid_mem", "jit", "out_asm"};
 
 std::optional<uint64_t> parse_decimal(std::string_view text) {
     uint64_t value = 0;
@@ -134,13 +134,13 @@ constexpr OptionRow kOptions[] = {
              const std::string_view item = v.substr(0, comma);
              if (std::find(std::begin(kLogItems), std::end(kLogItems), item) == std::end(kLogItems))
                  return "unknown -d item '" + std::string(item) +
-                        "' (known: guest_errors, unimp, invalid_mem)";
+                        "' (known: guest_errors, unimp, invalid_mem, jit, out_asm)";
              o.log_items.emplace_back(item);
              v.remove_prefix(std::min(comma + 1, v.size()));
          }
          return {};
      },
-     "log items: guest_errors, unimp, invalid_mem"},
+     "log items: guest_errors, unimp, invalid_mem, jit, out_asm"},
     {"-D", "FILE",
      [](Options& o, std::string_view v) -> std::string {
          if (v.empty()) return "-D needs a file name";
@@ -245,6 +245,10 @@ std::string check_supported(const Options& options) {
     const MachineConfig& m = options.machine;
     if (m.bios == "none" && m.kernel.empty()) return "nothing to run: -bios none needs -kernel FILE";
     return {};
+}
+
+bool log_item_enabled(const Options& options, std::string_view item) {
+    return std::find(options.log_items.begin(), options.log_items.end(), item) != options.log_items.end();
 }
 
 uint8_t log_class_mask(const Options& options) {

@@ -40,6 +40,9 @@ std::optional<uint64_t> parse_ram_size(std::string_view text);
 // The guest-error log classes (LogClass bits) that the -d items ask to see.
 uint8_t log_class_mask(const Options& options);
 
+// Whether -d names `item` (e.g. "jit": JIT counters at exit, "out_asm": translated code).
+bool log_item_enabled(const Options& options, std::string_view item);
+
 std::string usage_text();
 std::string version_text();
 

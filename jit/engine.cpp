@@ -1,9 +1,13 @@
 #include "jit/engine.hpp"
 
+#include "cpu/disassembler.hpp"
+#include "jit/host_disasm.hpp"
+
 #include "cpu/code_cache.hpp"
 #include "cpu/hart.hpp"
 #include "cpu/interpreter.hpp"
 #include "jit/helpers.hpp"
+#include "jit/host_disasm.hpp"
 #include "jit/run_context.hpp"
 
 namespace tern::jit {
@@ -66,6 +70,19 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
     return ctx.retired;
 }
 
+// -d out_asm: the guest block as objdump would print it, then its host code.
+void Engine::print_listing(std::FILE* out, const CompiledBlock& cb) {
+    const Block& block = *cb.block;
+    std::fprintf(out, "IN: guest block at physical 0x%llx\n", static_cast<unsigned long long>(block.paddr));
+    uint64_t paddr = block.paddr;
+    for (const BlockInsn& bi : block.insns) {
+        std::fprintf(out, "  0x%llx:  %s\n", static_cast<unsigned long long>(paddr),
+                     disassemble(bi.insn, paddr).c_str());
+        paddr += bi.insn.len;
+    }
+    std::fprintf(out, "OUT: host code\n%s\n", disassemble_host(cb).c_str());
+}
+
 CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
     auto cb = std::make_unique<CompiledBlock>();
     cb->block = &block;
@@ -76,6 +93,7 @@ CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
             throw std::length_error("jit code arena too small for one block");
     }
     ++stats_.blocks_translated;
+    if (options_.listing) print_listing(options_.listing, *cb);
     block.compiled = cb.get();
     blocks_.push_back(std::move(cb));
     return block.compiled;

@@ -33,6 +33,7 @@ struct Stats {
 struct EngineOptions {
     size_t cache_bytes = 32u << 20; // the code arena; flushed as a whole when full
     EmitOptions emit;
+    std::FILE* listing = nullptr; // -d out_asm: each new translation's guest and host code goes here
 };
 
 class Engine {
@@ -50,11 +51,13 @@ class Engine {
     void flush();
 
     const Stats& stats() const { return stats_; }
+    void set_listing(std::FILE* out) { options_.listing = out; }
     void print_stats(std::FILE* out) const;
     size_t code_bytes_used() const { return arena_.used(); }
 
   private:
     CompiledBlock* compile(Block& block, const Hart& hart);
+    static void print_listing(std::FILE* out, const CompiledBlock& cb);
     void retire(Block& block);
     void link(ChainSlot& slot, CompiledBlock& target);
     static void unlink(ChainSlot& slot);
