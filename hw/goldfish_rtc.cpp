@@ -7,7 +7,8 @@ namespace tern {
 uint64_t GoldfishRtc::now_ns() const {
     const auto host = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::system_clock::now().time_since_epoch());
-    return static_cast<uint64_t>(host.count() + offset_ns_);
+    // Unsigned, so the guest's choice of time can never make this overflow.
+    return static_cast<uint64_t>(host.count()) + offset_ns_;
 }
 
 uint64_t GoldfishRtc::read(const RegisterAccess& a) {
@@ -33,7 +34,7 @@ void GoldfishRtc::write(const RegisterAccess& a, uint64_t value) {
         // Writing the low half sets the clock, using the previously written high half.
         const uint64_t wanted = uint64_t{time_high_latch_} << 32 | v;
         const uint64_t current = now_ns();
-        offset_ns_ += static_cast<int64_t>(wanted - current);
+        offset_ns_ += wanted - current;
         break;
     }
     case kTimeHigh: time_high_latch_ = v; break;
