@@ -21,7 +21,8 @@ GuestErrorLog::SiteState& GuestErrorLog::site_of(const GuestErrorEntry& entry) {
     if (sites_.size() >= kMaxSites && window_passed) {
         last_prune_ = entry.time;
         std::erase_if(sites_, [&](const auto& site) {
-            return entry.time - site.second.window_start >= kWindowTicks || entry.time < site.second.window_start;
+            return entry.time - site.second.window_start >= kWindowTicks ||
+                   entry.time < site.second.window_start;
         });
     }
     if (sites_.size() >= kMaxSites) return overflow_site_;

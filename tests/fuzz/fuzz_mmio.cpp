@@ -95,7 +95,8 @@ class Reader {
     bool empty() const { return pos_ >= size_; }
     template <class T> T get() {
         uint8_t bytes[sizeof(T)] = {};
-        for (auto& b : bytes) b = pos_ < size_ ? data_[pos_++] : 0;
+        for (auto& b : bytes)
+            b = pos_ < size_ ? data_[pos_++] : 0;
         T value;
         std::memcpy(&value, bytes, sizeof value);
         return value;
@@ -107,7 +108,17 @@ class Reader {
 };
 
 enum Op : uint8_t {
-    kRead, kWrite, kRamBytes, kBringUp, kDescriptor, kAvail, kNotify, kUartInput, kTick, kHtifCommand, kOpCount
+    kRead,
+    kWrite,
+    kRamBytes,
+    kBringUp,
+    kDescriptor,
+    kAvail,
+    kNotify,
+    kUartInput,
+    kTick,
+    kHtifCommand,
+    kOpCount
 };
 
 class Driver {
@@ -133,7 +144,8 @@ class Driver {
         case kRamBytes: {
             const uint64_t at = ram_address();
             const unsigned n = in_.get<uint8_t>() % 64 + 1;
-            for (unsigned i = 0; i < n; ++i) store(at + i, 1, in_.get<uint8_t>());
+            for (unsigned i = 0; i < n; ++i)
+                store(at + i, 1, in_.get<uint8_t>());
             break;
         }
         case kBringUp: bring_up(); break;
@@ -192,7 +204,9 @@ class Driver {
         }
     }
     void store(uint64_t paddr, unsigned size, uint64_t value) { m_.bus.write(paddr, size, value, {0, 0}); }
-    void mmio(uint64_t base, uint64_t offset, uint32_t value) { m_.bus.write(base + offset, 4, value, {0, 0}); }
+    void mmio(uint64_t base, uint64_t offset, uint32_t value) {
+        m_.bus.write(base + offset, 4, value, {0, 0});
+    }
     bool disk() { return in_.get<uint8_t>() & 1; }
     uint64_t transport() { return kDiskTransports[disk()]; }
     QueueLayout& layout() { return layouts_[disk()]; }
@@ -254,7 +268,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     Reader in(data, size);
     Driver driver(machine, in);
-    while (!in.empty()) driver.step();
+    while (!in.empty())
+        driver.step();
     // TERN_FUZZ_TRACE=1 shows what an input did: its guest errors and the disks' used rings.
     if (std::getenv("TERN_FUZZ_TRACE")) {
         for (const GuestErrorEntry& e : machine.guest_errors.snapshot())

@@ -47,8 +47,10 @@ std::unique_ptr<BlockBackend> memory_disk() {
     if (fd < 0) __builtin_trap();
     // Sector s holds bytes s, s+1, s+2...: reads bring recognisable data into RAM.
     std::vector<uint8_t> pattern(kDiskSize);
-    for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = static_cast<uint8_t>(i / 512 + i % 512);
-    if (pwrite(fd, pattern.data(), pattern.size(), 0) != static_cast<ssize_t>(pattern.size())) __builtin_trap();
+    for (size_t i = 0; i < pattern.size(); ++i)
+        pattern[i] = static_cast<uint8_t>(i / 512 + i % 512);
+    if (pwrite(fd, pattern.data(), pattern.size(), 0) != static_cast<ssize_t>(pattern.size()))
+        __builtin_trap();
     std::string error;
     auto disk = FileBackend::open("/proc/self/fd/" + std::to_string(fd), false, error);
     close(fd);
@@ -61,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Header h{};
     if (size) std::memcpy(&h, data, std::min(size, sizeof h));
     Ram ram(kRamBase, kRamSize);
-    if (size > sizeof h) std::memcpy(ram.host(kRamBase), data + sizeof h, std::min<size_t>(size - sizeof h, kRamSize));
+    if (size > sizeof h)
+        std::memcpy(ram.host(kRamBase), data + sizeof h, std::min<size_t>(size - sizeof h, kRamSize));
     Bus bus(ram);
     Dma dma(bus);
     VirtioBlk blk(memory_disk());
@@ -89,12 +92,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 return 0;
             }
             // Direct descriptors come from a queue-sized table, an indirect table holds at most kMaxSize.
-            if (chain.readable.size() + chain.writable.size() > q.state.num + Virtqueue::kMaxSize) __builtin_trap();
+            if (chain.readable.size() + chain.writable.size() > q.state.num + Virtqueue::kMaxSize)
+                __builtin_trap();
             uint64_t writable = 0;
             for (const auto* list : {&chain.readable, &chain.writable})
                 for (const VirtqSegment& s : *list)
                     if (!ram.contains(s.addr, s.len)) __builtin_trap();
-            for (const VirtqSegment& s : chain.writable) writable += s.len;
+            for (const VirtqSegment& s : chain.writable)
+                writable += s.len;
             const VirtioDevice::Result result = blk.serve(0, chain, dma);
             if (result.written > writable) __builtin_trap();
             if (!q.push_used(dma, chain.head, result.written)) return 0;

@@ -165,7 +165,8 @@ TEST_CASE("practice: messages carrying guest values cannot grow the log's site t
     GuestErrorLog log(8);
     // As many distinct messages as a guest likes ("queue index N out of range", for every N).
     const size_t kFlood = GuestErrorLog::kMaxSites + 1000;
-    for (size_t i = 0; i < kFlood; ++i) log.record(entry_at(5, "index " + std::to_string(i)));
+    for (size_t i = 0; i < kFlood; ++i)
+        log.record(entry_at(5, "index " + std::to_string(i)));
     CHECK(log.sites_tracked() == GuestErrorLog::kMaxSites);
     // Past the table's size, new sites share one rate limit.
     CHECK(log.total_recorded() == GuestErrorLog::kMaxSites + GuestErrorLog::kBurstPerSite);

@@ -83,7 +83,7 @@ TEST_CASE("nonsense order: UART registers used before LCR and FCR are set up") {
     CHECK(b.rd(kPending) == 1u << Uart16550::kIrq); // RDA interrupt through the PLIC
     CHECK(b.rd(U + 2, 1) == 0x04);
 
-    b.wr(U + 3, 0x80, 1); // DLAB: offsets 0 and 1 are now the divisor latch
+    b.wr(U + 3, 0x80, 1);       // DLAB: offsets 0 and 1 are now the divisor latch
     CHECK(b.rd(U + 0, 1) == 0); // DLL, not the received byte
     b.wr(U + 0, 0x12, 1);
     b.wr(U + 1, 0x34, 1);
@@ -97,7 +97,8 @@ TEST_CASE("nonsense order: UART registers used before LCR and FCR are set up") {
 
     // Turning the FIFOs on and off again drops what they held.
     b.wr(U + 2, 0x01, 1);
-    for (uint8_t c = 0; c < 16; ++c) CHECK(b.m.uart.receive(c));
+    for (uint8_t c = 0; c < 16; ++c)
+        CHECK(b.m.uart.receive(c));
     CHECK_FALSE(b.m.uart.receive(16));
     b.wr(U + 2, 0x00, 1);
     CHECK((b.rd(U + 5, 1) & 0x01) == 0);

@@ -285,7 +285,8 @@ TEST_CASE("the vendor ID reads as QEMU's, not as the register's own number") {
     CHECK(r.rd(0x00c) == 0x554d4551);
 }
 
-TEST_CASE("practice: a notification serves at most a queue of chains, even when the device refills the ring") {
+TEST_CASE(
+    "practice: a notification serves at most a queue of chains, even when the device refills the ring") {
     // Each request reads a disk sector over its own header and the available ring: the
     // sector holds the next sector number and an available index one further ahead, so
     // the device itself keeps the ring non-empty (on a big enough disk, forever).
