@@ -77,12 +77,11 @@ class GuestErrorLog {
         uint64_t suppressed = 0;
     };
     using SiteKey = std::tuple<std::string, std::string, std::string>;
+    SiteState& site_of(const GuestErrorEntry& entry);
 
     mutable std::mutex mutex_;
     size_t capacity_;
     std::deque<GuestErrorEntry> entries_;
-    SiteState& site_of(const GuestErrorEntry& entry);
-
     std::map<SiteKey, SiteState> sites_;
     SiteState overflow_site_; // shared by new sites while sites_ is full
     uint64_t last_prune_ = 0;
