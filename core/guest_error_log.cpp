@@ -13,9 +13,25 @@ std::string_view log_class_name(LogClass cls) {
     return "?";
 }
 
+GuestErrorLog::SiteState& GuestErrorLog::site_of(const GuestErrorEntry& entry) {
+    SiteKey key{entry.device, entry.reg, entry.message};
+    if (auto it = sites_.find(key); it != sites_.end()) return it->second;
+    // Pruning walks every site, so it is done at most once per window.
+    const bool window_passed = entry.time - last_prune_ >= kWindowTicks || entry.time < last_prune_;
+    if (sites_.size() >= kMaxSites && window_passed) {
+        last_prune_ = entry.time;
+        std::erase_if(sites_, [&](const auto& site) {
+            return entry.time - site.second.window_start >= kWindowTicks ||
+                   entry.time < site.second.window_start;
+        });
+    }
+    if (sites_.size() >= kMaxSites) return overflow_site_;
+    return sites_[std::move(key)];
+}
+
 void GuestErrorLog::record(GuestErrorEntry entry) {
     std::lock_guard lock(mutex_);
-    SiteState& site = sites_[{entry.device, entry.reg, entry.message}];
+    SiteState& site = site_of(entry);
     if (entry.time - site.window_start >= kWindowTicks || entry.time < site.window_start) {
         site.window_start = entry.time;
         site.in_window = 0;

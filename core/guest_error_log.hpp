@@ -42,6 +42,10 @@ class GuestErrorLog {
     // A site (device, register, message) may log this many entries per window of guest time.
     static constexpr unsigned kBurstPerSite = 16;
     static constexpr uint64_t kWindowTicks = 10'000'000; // one second at 10 MHz
+    // Sites tracked at once. Messages may carry guest values ("queue index 12345..."), so
+    // a guest could otherwise create sites, and host memory use, without end. Sites whose
+    // window has ended are forgotten first; past that, new sites share one rate limit.
+    static constexpr size_t kMaxSites = 4096;
 
     explicit GuestErrorLog(size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
 
@@ -59,6 +63,10 @@ class GuestErrorLog {
         std::lock_guard lock(mutex_);
         return total_;
     }
+    size_t sites_tracked() const {
+        std::lock_guard lock(mutex_);
+        return sites_.size();
+    }
 
     static std::string format(const GuestErrorEntry& entry);
 
@@ -69,11 +77,14 @@ class GuestErrorLog {
         uint64_t suppressed = 0;
     };
     using SiteKey = std::tuple<std::string, std::string, std::string>;
+    SiteState& site_of(const GuestErrorEntry& entry);
 
     mutable std::mutex mutex_;
     size_t capacity_;
     std::deque<GuestErrorEntry> entries_;
     std::map<SiteKey, SiteState> sites_;
+    SiteState overflow_site_; // shared by new sites while sites_ is full
+    uint64_t last_prune_ = 0;
     uint64_t total_ = 0;
     std::FILE* mirror_ = nullptr;
     uint8_t mirror_mask_ = 0;

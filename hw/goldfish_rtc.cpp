@@ -3,7 +3,8 @@
 
 namespace tern {
 
-uint64_t GoldfishRtc::now_ns() const { return clock_.wall_ns() + static_cast<uint64_t>(offset_ns_); }
+// Unsigned, so the guest's choice of time can never make this overflow.
+uint64_t GoldfishRtc::now_ns() const { return clock_.wall_ns() + offset_ns_; }
 
 uint64_t GoldfishRtc::read(const RegisterAccess& a) {
     switch (a.id) {
@@ -28,7 +29,7 @@ void GoldfishRtc::write(const RegisterAccess& a, uint64_t value) {
         // Writing the low half sets the clock, using the previously written high half.
         const uint64_t wanted = uint64_t{time_high_latch_} << 32 | v;
         const uint64_t current = now_ns();
-        offset_ns_ += static_cast<int64_t>(wanted - current);
+        offset_ns_ += wanted - current;
         break;
     }
     case kTimeHigh: time_high_latch_ = v; break;

@@ -42,7 +42,7 @@ class GoldfishRtc final : public Device {
 
     IrqLine irq_;
     const MachineClock& clock_;
-    int64_t offset_ns_ = 0;    // guest-set time minus host time
+    uint64_t offset_ns_ = 0;       // guest-set time minus the clock's, modulo 2^64 (any 64-bit time is valid)
     uint32_t time_high_latch_ = 0; // reading time_low latches the high half (goldfish protocol)
     uint32_t alarm_high_ = 0;
     uint64_t alarm_ns_ = 0;

@@ -5,7 +5,7 @@
 namespace tern {
 
 namespace {
-constexpr uint32_t kVendorId = 0x554d4551; // "QEMU", as guests built for QEMU's virt expect
+constexpr uint32_t kQemuVendorId = 0x554d4551; // "QEMU", as guests built for QEMU's virt expect
 }
 
 VirtioMmio::VirtioMmio(unsigned slot, IrqLine irq, Dma dma, VirtioDevice* device)
@@ -41,7 +41,7 @@ uint64_t VirtioMmio::read(const RegisterAccess& a) {
     case kMagic: return 0x74726976;
     case kVersion: return 2;
     case kDeviceId: return device_ ? device_->device_id() : 0;
-    case kVendorId: return kVendorId;
+    case kVendorId: return kQemuVendorId;
     case kDeviceFeatures: {
         const uint64_t features = device_ ? device_->features() : 0;
         return device_features_sel_ == 0 ? static_cast<uint32_t>(features)
@@ -144,7 +144,9 @@ void VirtioMmio::write(const RegisterAccess& a, uint64_t value) {
 void VirtioMmio::notify(uint32_t index, const RegisterAccess& access) {
     Virtqueue* q = select(queues_, index, "notified queue", &access);
     if (!q) return;
-    if (!(status_ & kStatusDriverOk) || !q->state.ready) {
+    // Feature negotiation comes before the device is used (virtio 1.2, 3.1.1): a driver
+    // that set DRIVER_OK without FEATURES_OK has not agreed on how the rings work.
+    if (!(status_ & kStatusFeaturesOk) || !(status_ & kStatusDriverOk) || !q->state.ready) {
         guest_error("queue notified before the driver is ready", &access, index);
         return;
     }
@@ -152,8 +154,13 @@ void VirtioMmio::notify(uint32_t index, const RegisterAccess& access) {
         guest_error("queue notified while the device needs reset", &access, index);
         return;
     }
+    // At most one queue's worth of chains per notification. A driver cannot make more
+    // available than that at once (pop() refuses an index further ahead), but the device's
+    // own writes (a read whose buffer covers the available ring, a used ring laid over
+    // it) can keep refilling the ring; chains made available that way wait for the next
+    // notification instead of keeping this MMIO write, and the hart behind it, busy forever.
     bool served = false;
-    for (;;) {
+    for (unsigned taken = 0; taken < q->state.num; ++taken) {
         DescriptorChain chain;
         std::string error;
         const Virtqueue::Pop pop = q->pop(dma_, chain, error);

@@ -22,6 +22,10 @@ bool Virtqueue::walk(Dma& dma, uint64_t table, uint32_t table_size, uint16_t fir
             if (indirect) return fail("nested indirect descriptor table");
             if (d.flags & kDescNext) return fail("indirect descriptor with the next flag");
             if (d.len == 0 || d.len % 16 != 0) return fail("indirect table length not a multiple of 16");
+            // A chain is at most a queue long (virtio 1.2, 2.7.5.3.1), so no table needs more
+            // entries than the largest queue; a longer one would make the device walk, and
+            // hold, as many descriptors as RAM can contain.
+            if (d.len / 16 > kMaxSize) return fail("indirect table longer than the largest queue");
             if (!dma.in_ram(d.addr, d.len)) return fail("indirect table outside RAM");
             return walk(dma, d.addr, d.len / 16, 0, true, chain, error);
         }

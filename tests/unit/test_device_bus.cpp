@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <string>
 #include <vector>
 
 #include "core/bus.hpp"
@@ -158,4 +159,20 @@ TEST_CASE("the log is bounded and rate-limited per site") {
     // Guest bytes are never a format string.
     GuestErrorEntry e = entry_at(0, "%s%n%x");
     CHECK(GuestErrorLog::format(e).find("%s%n%x") != std::string::npos);
+}
+
+TEST_CASE("practice: messages carrying guest values cannot grow the log's site table without end") {
+    GuestErrorLog log(8);
+    // As many distinct messages as a guest likes ("queue index N out of range", for every N).
+    const size_t kFlood = GuestErrorLog::kMaxSites + 1000;
+    for (size_t i = 0; i < kFlood; ++i)
+        log.record(entry_at(5, "index " + std::to_string(i)));
+    CHECK(log.sites_tracked() == GuestErrorLog::kMaxSites);
+    // Past the table's size, new sites share one rate limit.
+    CHECK(log.total_recorded() == GuestErrorLog::kMaxSites + GuestErrorLog::kBurstPerSite);
+    CHECK(log.snapshot().back().message == "index " + std::to_string(GuestErrorLog::kMaxSites + 15));
+    // Once their window has passed, the old sites are forgotten and new ones are tracked again.
+    log.record(entry_at(5 + GuestErrorLog::kWindowTicks, "later"));
+    CHECK(log.sites_tracked() == 1);
+    CHECK(log.snapshot().back().message == "later");
 }

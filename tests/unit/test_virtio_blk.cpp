@@ -279,3 +279,149 @@ TEST_CASE("empty transports read as device 0 and a null backend reads zeroes") {
     CHECK(buf[511] == 0);
     CHECK_FALSE(null.write(0, buf));
 }
+
+TEST_CASE("the vendor ID reads as QEMU's, not as the register's own number") {
+    Rig r;
+    CHECK(r.rd(0x00c) == 0x554d4551);
+}
+
+TEST_CASE(
+    "practice: a notification serves at most a queue of chains, even when the device refills the ring") {
+    // Each request reads a disk sector over its own header and the available ring: the
+    // sector holds the next sector number and an available index one further ahead, so
+    // the device itself keeps the ring non-empty (on a big enough disk, forever).
+    Rig r;
+    constexpr uint64_t kHdr = kAvail - 16;
+    constexpr unsigned kChainsOnDisk = 20; // more than the queue's 8 entries
+    {
+        std::vector<uint8_t> sectors(512 * kChainsOnDisk, 0);
+        for (unsigned i = 0; i < kChainsOnDisk; ++i) {
+            const uint64_t next_sector = i + 1;
+            const uint16_t avail_idx = static_cast<uint16_t>(i + 1 < kChainsOnDisk ? i + 2 : i + 1);
+            std::memcpy(&sectors[512 * i], &next_sector, 8);
+            std::memcpy(&sectors[512 * i + 10], &avail_idx, 2);
+        }
+        std::FILE* f = std::fopen(r.image.path.c_str(), "r+b");
+        REQUIRE(f);
+        REQUIRE(std::fwrite(sectors.data(), 1, sectors.size(), f) == sectors.size());
+        std::fclose(f);
+    }
+    r.bring_up();
+    r.poke<uint32_t>(kHdr, 0); // VIRTIO_BLK_T_IN
+    r.poke<uint32_t>(kHdr + 4, 0);
+    r.poke<uint64_t>(kHdr + 8, 0);
+    r.desc(0, kHdr, 16, kNext, 1);
+    r.desc(1, kHdr + 8, 512, kWrite | kNext, 2); // covers the header's sector and the available ring
+    r.desc(2, kStatus, 1, kWrite);
+    r.submit(0);
+    CHECK(r.peek<uint16_t>(kUsed + 2) == 8); // one queue's worth, though more are available
+    CHECK(r.peek<uint16_t>(kAvail + 2) == 9);
+    r.wr(0x50, 0);
+    CHECK(r.peek<uint16_t>(kUsed + 2) == 16);
+    r.wr(0x50, 0);
+    CHECK(r.peek<uint16_t>(kUsed + 2) == kChainsOnDisk); // the disk's list has ended: the ring is empty
+    CHECK(r.peek<uint8_t>(kStatus) == 0);
+    CHECK_FALSE(r.mmio->broken());
+    CHECK(r.log.total_recorded() == 0);
+}
+
+TEST_CASE("practice: an indirect table longer than the largest queue is refused") {
+    Rig r;
+    r.bring_up();
+    constexpr uint64_t kTable = kRam + 0x10000;
+    r.request(0, 0);
+    r.desc(0, kHeader, 16, kNext, 1, kTable);
+    r.desc(1, kData, 512, kWrite | kNext, 2, kTable);
+    r.desc(2, kStatus, 1, kWrite, 0, kTable);
+    r.desc(0, kTable, 16 * Virtqueue::kMaxSize, kIndirect); // the largest table allowed: accepted
+    r.submit(0);
+    CHECK(r.peek<uint8_t>(kStatus) == 0);
+    CHECK(r.log.total_recorded() == 0);
+    r.desc(0, kTable, 16 * (Virtqueue::kMaxSize + 1), kIndirect);
+    r.submit(0);
+    CHECK(r.last_error() == "indirect table longer than the largest queue: device needs reset");
+    CHECK(r.mmio->broken());
+}
+
+TEST_CASE("nonsense order: a queue notified before FEATURES_OK is not served") {
+    Rig r;
+    r.wr(0x70, 1 | 2); // ACKNOWLEDGE | DRIVER, then straight to the queue and DRIVER_OK
+    r.wr(0x30, 0);
+    r.wr(0x38, 8);
+    r.wr(0x80, static_cast<uint32_t>(kDesc));
+    r.wr(0x90, static_cast<uint32_t>(kAvail));
+    r.wr(0xa0, static_cast<uint32_t>(kUsed));
+    r.wr(0x44, 1);
+    r.wr(0x70, 1 | 2 | 4);
+    r.request(0, 0);
+    r.desc(0, kHeader, 16, kNext, 1);
+    r.desc(1, kStatus, 1, kWrite);
+    r.poke<uint8_t>(kStatus, 0xee);
+    r.submit(0);
+    auto e = r.log.snapshot().back();
+    CHECK(e.message == "queue notified before the driver is ready");
+    CHECK(e.reg == "queue_notify");
+    CHECK(e.value == 0);
+    CHECK(r.peek<uint8_t>(kStatus) == 0xee); // untouched
+    CHECK(r.peek<uint16_t>(kUsed + 2) == 0);
+    CHECK(r.rd(0x60) == 0);
+    CHECK(r.rd(0x70) == (1 | 2 | 4));
+}
+
+TEST_CASE("nonsense order: reset with a chain made available but not yet notified") {
+    Rig r;
+    r.bring_up();
+    r.request(0, 0);
+    r.desc(0, kHeader, 16, kNext, 1);
+    r.desc(1, kStatus, 1, kWrite);
+    r.poke<uint8_t>(kStatus, 0xee);
+    r.poke<uint16_t>(kAvail + 4, 0);
+    r.poke<uint16_t>(kAvail + 2, 1); // available, but the driver resets before notifying
+    r.wr(0x70, 0);
+    CHECK(r.rd(0x70) == 0);
+    CHECK(r.rd(0x44) == 0); // the queue is no longer ready...
+    r.wr(0x50, 0);          // ...so a late notification is refused
+    CHECK(r.last_error() == "queue notified before the driver is ready");
+    CHECK(r.peek<uint8_t>(kStatus) == 0xee);
+    // A fresh bring-up starts from index 0 again: the stale chain is seen exactly once.
+    r.bring_up();
+    r.wr(0x50, 0);
+    CHECK(r.peek<uint8_t>(kStatus) == 0);
+    CHECK(r.peek<uint16_t>(kUsed + 2) == 1);
+    CHECK(r.peek<uint32_t>(kUsed + 4) == 0); // the used element names head 0
+}
+
+TEST_CASE("nonsense order: reset while the device needs reset and its interrupt is pending") {
+    Rig r;
+    r.bring_up();
+    r.wr(0x100, 0); // configuration space is read-only for virtio-blk: logged, nothing changes
+    CHECK(r.last_error() == "configuration space is read-only");
+    CHECK(r.rd(0x100) == 128);
+    r.desc(0, kHeader, 16, kNext, 0); // descriptor 0 chains to itself
+    r.submit(0);
+    CHECK(r.mmio->broken());
+    CHECK(r.rd(0x60) == 2); // configuration-change interrupt
+    r.wr(0x50, 0);
+    CHECK(r.last_error() == "queue notified while the device needs reset");
+    r.wr(0x70, 0);
+    CHECK(r.rd(0x60) == 0);
+    CHECK(r.rd(0x70) == 0);
+    CHECK_FALSE(r.mmio->broken());
+}
+
+TEST_CASE("nonsense order: the same head made available twice is served twice") {
+    Rig r;
+    r.bring_up();
+    r.request(4, 0); // flush
+    r.desc(0, kHeader, 16, kNext, 1);
+    r.desc(1, kStatus, 1, kWrite);
+    r.poke<uint16_t>(kAvail + 4, 0);
+    r.poke<uint16_t>(kAvail + 6, 0);
+    r.poke<uint16_t>(kAvail + 2, 2);
+    r.wr(0x50, 0);
+    CHECK(r.peek<uint16_t>(kUsed + 2) == 2);
+    CHECK(r.peek<uint32_t>(kUsed + 4) == 0);
+    CHECK(r.peek<uint32_t>(kUsed + 12) == 0);
+    CHECK(r.peek<uint8_t>(kStatus) == 0);
+    CHECK(r.log.total_recorded() == 0);
+}
