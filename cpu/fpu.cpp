@@ -14,6 +14,7 @@
 #include <bit>
 #include <cfenv>
 #include <cmath>
+#include <math.h> // roundeven, roundevenf
 #include <cstring>
 #include <limits>
 #include <tuple>
@@ -247,10 +248,11 @@ template <class T> bool is_zero(Bits<T> b) { return (b & ~kSignBit<T>) == 0; }
 template <class T> T round_to_integral(T x, unsigned rm) {
     switch (rm) {
     case kRNE:
+        // glibc's roundeven (C23; GNU extension before), available to gcc and clang alike.
         if constexpr (std::is_same_v<T, float>)
-            return __builtin_roundevenf(x);
+            return ::roundevenf(x);
         else
-            return __builtin_roundeven(x);
+            return ::roundeven(x);
     case kRTZ: return std::trunc(x);
     case kRDN: return std::floor(x);
     case kRUP: return std::ceil(x);
