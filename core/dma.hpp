@@ -29,9 +29,13 @@ class Dma {
     bool write_bytes(uint64_t addr, std::span<const uint8_t> in) {
         if (!in_ram(addr, in.size())) return false;
         std::memcpy(bus_.ram().host(addr), in.data(), in.size());
-        // Decoded code on those pages must be dropped, as for a CPU store.
-        for (uint64_t page = addr & ~0xfffull; page < addr + in.size(); page += 0x1000)
-            bus_.notify_store(std::max(page, addr), 1);
+        // Observers (decoded code, HTIF's tohost) see the store as a CPU store, page by page.
+        const uint64_t end = addr + in.size();
+        for (uint64_t from = addr; from < end;) {
+            const uint64_t to = std::min<uint64_t>(end, (from & ~0xfffull) + 0x1000);
+            bus_.notify_store(from, static_cast<unsigned>(to - from));
+            from = to;
+        }
         return true;
     }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/bus.hpp"
+#include "core/dma.hpp"
 #include "core/ram.hpp"
 #include "hw/htif.hpp"
 
@@ -116,4 +117,15 @@ TEST_CASE("htif: SYS_write through the magic-memory block") {
         CHECK(f.syscall(block, 93 + 1000, 0, 0, 0) == static_cast<uint64_t>(-ENOSYS));
     }
     CHECK(f.console_text() == "abc");
+}
+
+TEST_CASE("htif: a device DMA write that covers tohost is seen like a CPU store") {
+    HtifFixture f;
+    Dma dma(f.bus);
+    uint8_t block[32] = {};
+    const uint64_t exit_command = (7 << 1) | 1;
+    std::memcpy(block + (kToHost - (kToHost - 8)), &exit_command, 8); // tohost sits at offset 8 of the block
+    REQUIRE(dma.write_bytes(kToHost - 8, block));
+    REQUIRE(f.exit_code.has_value());
+    CHECK(*f.exit_code == 7);
 }
