@@ -10,6 +10,7 @@
 namespace tern {
 
 inline constexpr uint64_t kVirtioFVersion1 = 1ull << 32;
+inline constexpr uint64_t kVirtioFIndirectDesc = 1ull << 28; // VIRTIO_F_INDIRECT_DESC (virtio 1.2, 6)
 
 class VirtioDevice {
   public:

@@ -12,6 +12,11 @@ VirtioMmio::VirtioMmio(unsigned slot, IrqLine irq, Dma dma, VirtioDevice* device
     : name_("virtio" + std::to_string(slot)), irq_(irq), dma_(dma), device_(device),
       queues_(device ? device->queue_count() : 0) {}
 
+// The device's features plus what the transport's virtqueues implement for every device.
+uint64_t VirtioMmio::offered_features() const {
+    return device_ ? device_->features() | kVirtioFIndirectDesc : 0;
+}
+
 void VirtioMmio::reset() {
     for (Virtqueue& q : queues_) q = {};
     status_ = interrupt_status_ = 0;
@@ -43,7 +48,7 @@ uint64_t VirtioMmio::read(const RegisterAccess& a) {
     case kDeviceId: return device_ ? device_->device_id() : 0;
     case kVendorId: return kQemuVendorId;
     case kDeviceFeatures: {
-        const uint64_t features = device_ ? device_->features() : 0;
+        const uint64_t features = offered_features();
         return device_features_sel_ == 0 ? static_cast<uint32_t>(features)
                : device_features_sel_ == 1 ? static_cast<uint32_t>(features >> 32) : 0;
     }
@@ -116,7 +121,7 @@ void VirtioMmio::write(const RegisterAccess& a, uint64_t value) {
             break;
         }
         if ((v & kStatusFeaturesOk) && !(status_ & kStatusFeaturesOk)) {
-            const uint64_t offered = device_ ? device_->features() : 0;
+            const uint64_t offered = offered_features();
             // A driver that asks for unoffered features, or lacks VERSION_1, fails negotiation:
             // FEATURES_OK does not stick (virtio 3.1.1).
             if ((driver_features_ & ~offered) || !(driver_features_ & kVirtioFVersion1)) {

@@ -65,6 +65,7 @@ class VirtioMmio final : public Device {
     static constexpr uint32_t kStatusDriverOk = 4, kStatusFeaturesOk = 8, kStatusNeedsReset = 0x40;
     static constexpr uint32_t kInterruptUsedBuffer = 1, kInterruptConfigChange = 2;
 
+    uint64_t offered_features() const;
     void reset();
     void notify(uint32_t queue, const RegisterAccess& access);
     void mark_broken(const std::string& why, const RegisterAccess* access);

@@ -165,7 +165,8 @@ TEST_CASE("read past the end of the disk fails the request, not the device") {
 
 TEST_CASE("a read-only disk refuses writes") {
     Rig r(true);
-    CHECK((r.rd(0x10) & (1u << 5)) != 0); // VIRTIO_BLK_F_RO offered
+    CHECK((r.rd(0x10) & (1u << 5)) != 0);  // VIRTIO_BLK_F_RO offered
+    CHECK((r.rd(0x10) & (1u << 28)) != 0); // VIRTIO_F_INDIRECT_DESC: the transport's queues take indirect tables
     r.bring_up();
     r.request(1, 0);
     r.desc(0, kHeader, 16, kNext, 1);
