@@ -16,4 +16,6 @@ static inline uint64_t xorshift64(uint64_t* state) {
 }
 
 /* Folds one value into a running checksum (FNV-style, order-sensitive). */
-static inline uint64_t mix(uint64_t sum, uint64_t value) { return (sum ^ value) * 0x100000001b3ull + (sum >> 29); }
+static inline uint64_t mix(uint64_t sum, uint64_t value) {
+    return (sum ^ value) * 0x100000001b3ull + (sum >> 29);
+}

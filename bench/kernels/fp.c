@@ -43,11 +43,13 @@ static uint64_t matmul(uint64_t* rng) {
     for (unsigned i = 0; i < kN; ++i)
         for (unsigned j = 0; j < kN; ++j) {
             double acc = 0;
-            for (unsigned k = 0; k < kN; ++k) acc += ma[i][k] * mb[k][j];
+            for (unsigned k = 0; k < kN; ++k)
+                acc += ma[i][k] * mb[k][j];
             mc[i][j] = acc;
         }
     uint64_t sum = 0;
-    for (unsigned i = 0; i < kN; ++i) sum = mix(sum, double_bits(mc[i][(i * 7) % kN]));
+    for (unsigned i = 0; i < kN; ++i)
+        sum = mix(sum, double_bits(mc[i][(i * 7) % kN]));
     return sum;
 }
 
@@ -87,7 +89,8 @@ static uint64_t nbody(uint64_t* rng) {
         }
     }
     uint64_t sum = 0;
-    for (unsigned i = 0; i < kBodies; ++i) sum = mix(mix(mix(sum, double_bits(px[i])), double_bits(py[i])), double_bits(vz[i]));
+    for (unsigned i = 0; i < kBodies; ++i)
+        sum = mix(mix(mix(sum, double_bits(px[i])), double_bits(py[i])), double_bits(vz[i]));
     return sum;
 }
 
@@ -103,7 +106,8 @@ static uint64_t dots(uint64_t* rng) {
     uint64_t sum = 0;
     for (unsigned d = 0; d < kDots; ++d) {
         float acc = 0;
-        for (unsigned i = 0; i < kLength; ++i) acc += va[i] * vb[(i + d) & (kLength - 1)];
+        for (unsigned i = 0; i < kLength; ++i)
+            acc += va[i] * vb[(i + d) & (kLength - 1)];
         sum = mix(sum, float_bits(acc));
     }
     return sum;

@@ -18,7 +18,8 @@ static uint64_t area[kAreaBytes / 8] __attribute__((aligned(4096)));
 static void build_cycle(uint64_t* rng) {
     for (uint64_t i = 0; i < kNodes; ++i) {
         area[i * kNodeWords] = i;
-        for (unsigned w = 1; w < kNodeWords; ++w) area[i * kNodeWords + w] = i * w;
+        for (unsigned w = 1; w < kNodeWords; ++w)
+            area[i * kNodeWords + w] = i * w;
     }
     for (uint64_t i = kNodes - 1; i > 0; --i) {
         const uint64_t j = xorshift64(rng) % i;
@@ -40,7 +41,8 @@ static uint64_t chase(uint64_t start) {
 /* memcpy-style copies: the lower half to the upper half and back, with a
    different rotation each time so no copy repeats the one before. */
 static void copy_words(uint64_t* restrict dst, const uint64_t* restrict src, unsigned count) {
-    for (unsigned i = 0; i < count; ++i) dst[i] = src[i];
+    for (unsigned i = 0; i < count; ++i)
+        dst[i] = src[i];
 }
 
 static uint64_t copies(unsigned round) {
@@ -52,7 +54,8 @@ static uint64_t copies(unsigned round) {
         copy_words(high, low + shift, kHalfWords - shift);
         copy_words(high + kHalfWords - shift, low, shift);
         copy_words(low, high, kHalfWords);
-        for (unsigned i = 0; i < kHalfWords; i += 4093) sum = mix(sum, low[i]);
+        for (unsigned i = 0; i < kHalfWords; i += 4093)
+            sum = mix(sum, low[i]);
     }
     return sum;
 }

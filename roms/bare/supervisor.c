@@ -19,7 +19,9 @@ static uint64_t level1[kEntries] __attribute__((aligned(4096)));
 static uint64_t level0[kLevel0Tables][kEntries] __attribute__((aligned(4096)));
 
 static uint64_t pte(uintptr_t physical, uint64_t flags) { return (physical >> kPageShift) << 10 | flags; }
-static unsigned vpn(uintptr_t address, unsigned level) { return (address >> (kPageShift + 9 * level)) & (kEntries - 1); }
+static unsigned vpn(uintptr_t address, unsigned level) {
+    return (address >> (kPageShift + 9 * level)) & (kEntries - 1);
+}
 
 uint64_t run_in_supervisor_sv39(uint64_t (*fn)(void)) {
     const uintptr_t base = (uintptr_t)_start & ~(uintptr_t)(kMegapage - 1);
