@@ -1,6 +1,6 @@
 # Entry for a bare program started by -bios none: M-mode, a0 = hart id.
-# Hart 0 zeroes .bss, sets up gp and sp, calls main, and passes main's
-# return value to htif_exit; other harts park.
+# Hart 0 zeroes .bss, sets up gp and sp, turns the FPU on, calls main, and
+# passes main's return value to htif_exit; other harts park.
     .section .text.start
     .global _start
 _start:
@@ -16,7 +16,9 @@ _start:
     sd zero, 0(t0)
     addi t0, t0, 8
     j 1b
-2:  call main
+2:  li t0, 1 << 13          # mstatus.FS = Initial: F/D instructions are illegal while FS is Off
+    csrs mstatus, t0
+    call main
     call htif_exit
 park:
     j park
