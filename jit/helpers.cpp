@@ -25,6 +25,13 @@ uint32_t trap_taken(RunContext* ctx, Hart& hart, bool first) {
     if (first) ++ctx->zero_blocks;
     return kExit;
 }
+bool is_csr_access(Op op) {
+    switch (op) {
+    case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi: case Op::csrrsi: case Op::csrrci: return true;
+    default: return false;
+    }
+}
+
 } // namespace
 
 void sync_steps(RunContext* ctx) noexcept {
@@ -41,8 +48,12 @@ void sync_counters(RunContext* ctx) noexcept {
 
 uint32_t exec_insn(RunContext* ctx, const BlockInsn* bi) noexcept {
     Hart& hart = *ctx->hart;
-    sync_counters(ctx); // the instruction may read them (CSR reads) or change mcountinhibit
-    sync_steps(ctx);
+    // Only a CSR instruction can see the counters or the step count (time), or
+    // change mcountinhibit; everything else leaves them to the next sync.
+    if (is_csr_access(bi->insn.op)) {
+        sync_counters(ctx);
+        sync_steps(ctx);
+    }
     const uint64_t generation = hart.code_cache.generation();
     const uint64_t expected = hart.state.pc + bi->insn.len;
     if (!execute_insn(hart, bi->fn, bi->insn)) {
