@@ -99,20 +99,7 @@ return_to_run_in_mode_caller:
   .balign 4
   .globl s_trap_entry
 s_trap_entry:
-  csrrw sp, sscratch, sp
-  addi sp, sp, -FRAME
-  sd t0, 5*8(sp)
-  li t0, -1
-  sd t0, 0(sp)
-  SAVE_REGS
-  csrr t0, sscratch
-  sd t0, 2*8(sp)
-  addi t0, sp, FRAME
-  csrw sscratch, t0
-  mv a0, sp
-  call s_trap_handler
-  RESTORE_REGS_AND_SP
-  sret
+  S_TRAP_ENTRY s_trap_handler
 
 /* u64 run_in_mode(u64 mode, u64 (*fn)(u64), u64 arg): call fn(arg) in privilege `mode` (0 = U,
    1 = S) on the lower stack and return its result in M-mode.  fn returns to lower_mode_exit, whose

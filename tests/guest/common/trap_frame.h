@@ -25,4 +25,23 @@
   ld sp, 2*8(sp)
 .endm
 
+/* The whole S-mode trap entry: swap to the trap stack kept in sscratch, save the interrupted registers
+   (slot 0 = -1: direct entry), call `handler` with the frame, restore and sret. */
+.macro S_TRAP_ENTRY handler
+  csrrw sp, sscratch, sp
+  addi sp, sp, -FRAME
+  sd t0, 5*8(sp)
+  li t0, -1
+  sd t0, 0(sp)
+  SAVE_REGS
+  csrr t0, sscratch
+  sd t0, 2*8(sp)
+  addi t0, sp, FRAME
+  csrw sscratch, t0
+  mv a0, sp
+  call \handler
+  RESTORE_REGS_AND_SP
+  sret
+.endm
+
 #endif

@@ -99,20 +99,7 @@ return_from_s:
 
   .balign 4
 smp_s_trap_entry:
-  csrrw sp, sscratch, sp
-  addi sp, sp, -FRAME
-  sd t0, 5*8(sp)
-  li t0, -1
-  sd t0, 0(sp)
-  SAVE_REGS
-  csrr t0, sscratch
-  sd t0, 2*8(sp)
-  addi t0, sp, FRAME
-  csrw sscratch, t0
-  mv a0, sp
-  call smp_s_trap
-  RESTORE_REGS_AND_SP
-  sret
+  S_TRAP_ENTRY smp_s_trap
 
 /* t0 = base of this hart's area (clobbers t1 only; ra is the caller's). */
 hart_area:
