@@ -67,22 +67,28 @@ static void silence_interrupt(u64 irq) {
     }
 }
 
+/* Records an expected trap for the test to check; an unexpected one ends the test. */
+static void record_trap(struct trap_record *r, const char *mode, u64 cause, u64 epc, u64 tval, u64 status,
+                        u64 prev_mode, u64 vector) {
+    if (r->expect == 0) unexpected(mode, cause, epc, tval);
+    r->expect--;
+    r->cause = cause;
+    r->epc = epc;
+    r->tval = tval;
+    r->status = status;
+    r->prev_mode = prev_mode;
+    r->vector = vector;
+    if (r->count < 8) r->history[r->count] = cause;
+    r->count++;
+}
+
 /* Returns 1 when the trap is the lower-mode function's return (see run_in_mode in start.S). */
 u64 m_trap_handler(u64 *frame) {
     u64 cause = csr_read(mcause), epc = csr_read(mepc), tval = csr_read(mtval), status = csr_read(mstatus);
     if ((cause == CAUSE_USER_ECALL || cause == CAUSE_SUPERVISOR_ECALL) &&
         (epc == (u64)lower_mode_exit + lower_mode_va_offset || epc == (u64)s_forward_exit))
         return 1;
-    if (mtrap.expect == 0) unexpected("M", cause, epc, tval);
-    mtrap.expect--;
-    mtrap.cause = cause;
-    mtrap.epc = epc;
-    mtrap.tval = tval;
-    mtrap.status = status;
-    mtrap.prev_mode = (status & MSTATUS_MPP) >> 11;
-    mtrap.vector = frame[0];
-    if (mtrap.count < 8) mtrap.history[mtrap.count] = cause;
-    mtrap.count++;
+    record_trap(&mtrap, "M", cause, epc, tval, status, (status & MSTATUS_MPP) >> 11, frame[0]);
     if (cause & INTERRUPT_BIT) {
         silence_interrupt(cause & ~INTERRUPT_BIT);
     } else if (mtrap.resume) {
@@ -100,16 +106,7 @@ void s_trap_handler(u64 *frame) {
     u64 cause = csr_read(scause), epc = csr_read(sepc), tval = csr_read(stval), status = csr_read(sstatus);
     if (cause == CAUSE_USER_ECALL && epc == (u64)lower_mode_exit + lower_mode_va_offset)
         s_forward_exit(frame[10]);
-    if (strap.expect == 0) unexpected("S", cause, epc, tval);
-    strap.expect--;
-    strap.cause = cause;
-    strap.epc = epc;
-    strap.tval = tval;
-    strap.status = status;
-    strap.prev_mode = (status & MSTATUS_SPP) >> 8;
-    strap.vector = frame[0];
-    if (strap.count < 8) strap.history[strap.count] = cause;
-    strap.count++;
+    record_trap(&strap, "S", cause, epc, tval, status, (status & MSTATUS_SPP) >> 8, frame[0]);
     if (cause & INTERRUPT_BIT) {
         u64 irq = cause & ~INTERRUPT_BIT;
         if (irq == IRQ_S_SOFT) csr_clear(sip, MIP_SSIP);
