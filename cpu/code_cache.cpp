@@ -5,18 +5,15 @@
 namespace tern {
 
 namespace {
-// Instructions after which the block must end: they transfer control, or they
-// may change how the following instructions are fetched, translated or interrupted.
+// Instructions after which the block must end: they always transfer control,
+// or they may change how the following instructions are fetched, translated or
+// interrupted. A conditional branch does not end a block: the block goes on
+// with the not-taken path and is left when the branch is taken (interpreter
+// and JIT alike, so both run the same blocks).
 bool ends_block(Op op) {
     switch (op) {
     case Op::jal:
     case Op::jalr:
-    case Op::beq:
-    case Op::bne:
-    case Op::blt:
-    case Op::bge:
-    case Op::bltu:
-    case Op::bgeu:
     case Op::ecall:
     case Op::ebreak:
     case Op::mret:

@@ -67,6 +67,17 @@ bool changes_context(Op op) {
 
 bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
 
+bool is_conditional_branch(Op op) { return op_info(op).operands == "xs1,xs2,target"; }
+
+// Every conditional branch may leave the block (taken), and the block's end
+// has at most two static exits: one chain slot each, at most.
+size_t static_exit_bound(const Block& block) {
+    size_t n = 1;
+    for (const BlockInsn& bi : block.insns)
+        n += is_conditional_branch(bi.insn.op);
+    return n;
+}
+
 class BlockEmitter;
 
 // How one op is emitted: a class emitter and the parameters that make it this op.
@@ -299,8 +310,11 @@ void BlockEmitter::emit() {
     }
     a_.bind(plain_exit_);
     a_.jmp(kEpilogue);
-    for (auto& f : deferred_)
+    // Deferred code may defer more (a side exit's chain stub): index, and move each out first.
+    for (size_t i = 0; i < deferred_.size(); ++i) {
+        auto f = std::move(deferred_[i]);
         f();
+    }
 }
 
 // ---- building blocks ----
@@ -602,15 +616,30 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
         slow, done, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len);
 }
 
+// A branch inside the block leaves it only when taken (a side exit, out of
+// line); the block's last instruction exits both ways.
 void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
-    flush_counters(pending_ + 1); // the branch retires whichever way it goes
+    const bool last = current_ == &block_.insns.back();
+    if (!last && insn.imm == insn.len) return; // both ways lead to the next instruction
     Label taken = a_.newLabel();
     a_.mov(x86::rax, xreg(insn.rs1));
     a_.cmp(x86::rax, xreg(insn.rs2));
     a_.emit(Inst::jccFromCond(static_cast<CondCode>(e.arg)), taken);
+    const unsigned retired = pending_ + 1; // the branch retires whichever way it goes
+    const int64_t target = offset_ + insn.imm;
+    if (!last) {
+        defer([this, taken, retired, target] {
+            a_.bind(taken);
+            flush_counters(retired);
+            goto_static(target);
+        });
+        return;
+    }
+    flush_counters(retired);
     goto_static(offset_ + insn.len);
     a_.bind(taken);
-    goto_static(offset_ + insn.imm);
+    flush_counters(retired);
+    goto_static(target);
     ended_ = true;
 }
 
@@ -695,6 +724,7 @@ bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout,
     code.init(asmjit::Environment::host());
     code.setErrorHandler(&on_error);
     x86::Assembler a(&code);
+    cb.exits.assign(static_exit_bound(block), ChainSlot{}); // fixed from here on: slots are pointed to
     cb.exit_count = 0;
     BlockEmitter emitter(a, block, cb, layout, options);
     emitter.emit();

@@ -1,6 +1,5 @@
 #pragma once
 // A translated block: its host code and its direct exits (chain slots).
-#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -29,7 +28,9 @@ struct CompiledBlock {
     Block* block = nullptr; // the decoded block (cpu/code_cache.hpp); not valid once dead
     uint8_t* entry = nullptr;
     size_t code_size = 0;
-    std::array<ChainSlot, 2> exits{}; // taken / not-taken (or the single static exit)
+    // One per taken branch inside the block, and the block end's one or two;
+    // sized before emission and never resized (slots are pointed to).
+    std::vector<ChainSlot> exits;
     unsigned exit_count = 0;
     std::vector<ChainSlot*> incoming; // linked slots of other blocks that jump here
     bool dead = false;                // invalidated: never entered again
