@@ -17,6 +17,7 @@
 #include "jit/code_arena.hpp"
 #include "jit/compiled_block.hpp"
 #include "jit/helpers.hpp"
+#include "jit/register_cache.hpp"
 #include "jit/run_context.hpp"
 
 namespace tern::jit {
@@ -54,6 +55,7 @@ const x86::Gp kState = x86::rbx;    // HartState* of the running hart
 const x86::Gp kCtx = x86::r12;      // RunContext* of the current run
 const x86::Gp kPcBase = x86::r13;   // guest PC of the block's first instruction
 const x86::Gp kEpilogue = x86::r14; // back to the dispatcher
+const x86::Gp kRetired = x86::r15;  // RunContext::retired, stored there around helper calls and at exits
 
 x86::Mem ctx_field(size_t offset) { return x86::qword_ptr(kCtx, static_cast<int32_t>(offset)); }
 
@@ -87,6 +89,10 @@ struct OpEmit {
     bool word = false; // a *W op: 32-bit operation, sign-extended result
     bool pure = true;  // only writes rd: nothing to do when rd is x0
     int arg = 0;       // class-specific: condition code, shift, access size, variant
+    // Reads and writes guest registers through the RegisterCache; an emitter
+    // that uses state.x[] directly runs with every copy written back and
+    // forgets them afterwards.
+    bool cache_aware = false;
 };
 
 struct SlotLabels {
@@ -98,7 +104,8 @@ class BlockEmitter {
   public:
     BlockEmitter(x86::Assembler& a, const Block& block, CompiledBlock& cb, const HostLayout& layout,
                  const EmitOptions& options)
-        : a_(a), block_(block), cb_(cb), l_(layout), options_(options), plain_exit_(a.newLabel()) {}
+        : a_(a), block_(block), cb_(cb), l_(layout), options_(options), regs_(a, kState, layout.x),
+          plain_exit_(a.newLabel()) {}
 
     void emit();
     const std::vector<SlotLabels>& slots() const { return slots_; }
@@ -114,6 +121,7 @@ class BlockEmitter {
     void extend(const DecodedInsn& insn, const OpEmit& e);
     void byte_swap(const DecodedInsn& insn, const OpEmit& e);
     void mul_high(const DecodedInsn& insn, const OpEmit& e);
+    void divide(const DecodedInsn& insn, const OpEmit& e);
     void lui(const DecodedInsn& insn, const OpEmit& e);
     void auipc(const DecodedInsn& insn, const OpEmit& e);
     void load(const DecodedInsn& insn, const OpEmit& e);
@@ -135,6 +143,11 @@ class BlockEmitter {
     // rax holds the result of a pure op: sign-extend a *W result, write rd.
     void write_rd(const DecodedInsn& insn, bool word);
     void load_rs1(const DecodedInsn& insn, bool word);
+    // The guest register operands (see RegisterCache::read).
+    asmjit::Operand rs(unsigned r) { return regs_.read(r, 64); }
+    asmjit::Operand rs32(unsigned r) { return regs_.read(r, 32); }
+    // Which guest registers the block's cache-aware instructions use, and how often.
+    void allocate_registers();
     // Adds n retired instructions to the run's count (minstret and mcycle follow it, helpers.hpp).
     void flush_counters(unsigned n);
     // Leaves the block for the guest PC block + delta: a chain slot when the
@@ -150,8 +163,11 @@ class BlockEmitter {
     void call(const void* fn);
     // The out-of-line half of a load or store: helper(ctx, vaddr in rsi, third
     // argument set up by `third_arg`), then back to `done`, or a trap/stop exit.
+    // `before`: the register state before the instruction (its dirty copies are
+    // written back first); `after`: the state at `done`, restored after the call.
     template <class Args>
-    void slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg, unsigned len);
+    void slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg, unsigned len,
+                        const RegisterCache::State& before, const RegisterCache::State& after);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
 
     x86::Assembler& a_;
@@ -159,6 +175,7 @@ class BlockEmitter {
     CompiledBlock& cb_;
     const HostLayout& l_;
     const EmitOptions& options_;
+    RegisterCache regs_;
 
     const BlockInsn* current_ = nullptr;
     int64_t offset_ = 0;   // the current instruction's distance from the block's start
@@ -174,7 +191,7 @@ std::array<OpEmit, kOpCount> make_table() {
     std::array<OpEmit, kOpCount> t{};
     using E = BlockEmitter;
     auto set = [&](Op op, auto fn, InstId inst = Inst::kIdNone, bool word = false, int arg = 0) {
-        t[static_cast<size_t>(op)] = {fn, inst, word, true, arg};
+        t[static_cast<size_t>(op)] = {fn, inst, word, true, arg, true};
     };
     // RV64I register-immediate and register-register (unprivileged spec 2.4, 5.2).
     for (auto [op, inst] : {std::pair{Op::addi, Inst::kIdAdd},
@@ -249,12 +266,22 @@ std::array<OpEmit, kOpCount> make_table() {
     set(Op::rev8, &E::byte_swap);
     for (auto [op, variant] : {std::pair{Op::mulh, 0}, {Op::mulhu, 1}, {Op::mulhsu, 2}})
         set(op, &E::mul_high, Inst::kIdNone, false, variant);
+    // Division (13.2): x86 div/idiv with RISC-V's results for a zero divisor and overflow.
+    for (auto [op, inst, word, rem] : {std::tuple{Op::div, Inst::kIdIdiv, false, 0},
+                                       {Op::divu, Inst::kIdDiv, false, 0},
+                                       {Op::rem, Inst::kIdIdiv, false, 1},
+                                       {Op::remu, Inst::kIdDiv, false, 1},
+                                       {Op::divw, Inst::kIdIdiv, true, 0},
+                                       {Op::divuw, Inst::kIdDiv, true, 0},
+                                       {Op::remw, Inst::kIdIdiv, true, 1},
+                                       {Op::remuw, Inst::kIdDiv, true, 1}})
+        set(op, &E::divide, inst, word, rem);
     set(Op::lui, &E::lui);
     set(Op::auipc, &E::auipc);
 
     // Memory, control flow: these have effects beyond rd.
     auto set_effect = [&](Op op, auto fn, InstId inst = Inst::kIdNone, int arg = 0) {
-        t[static_cast<size_t>(op)] = {fn, inst, false, false, arg};
+        t[static_cast<size_t>(op)] = {fn, inst, false, false, arg, true};
     };
     for (auto [op, inst, size] : {std::tuple{Op::lb, Inst::kIdMovsx, 1},
                                   {Op::lbu, Inst::kIdMovzx, 1},
@@ -284,24 +311,28 @@ const std::array<OpEmit, kOpCount>& op_table() {
 }
 
 void BlockEmitter::emit() {
+    allocate_registers();
     a_.mov(kPcBase, pc_field());
     a_.inc(ctx_field(offsetof(RunContext, entries)));
-    a_.mov(x86::rax, ctx_field(offsetof(RunContext, retired)));
-    a_.mov(ctx_field(offsetof(RunContext, block_start)), x86::rax);
+    a_.mov(ctx_field(offsetof(RunContext, block_start)), kRetired);
     const auto& table = op_table();
     for (const BlockInsn& bi : block_.insns) {
         current_ = &bi;
         counted_ = false;
         const OpEmit& e = table[static_cast<size_t>(bi.insn.op)];
-        if (!options_.inline_ops || !e.emit)
+        if (!options_.inline_ops || !e.emit) {
             fallback(bi.insn, e);
-        else if (!(e.pure && bi.insn.rd == 0))
+        } else if (!(e.pure && bi.insn.rd == 0)) {
+            if (!e.cache_aware) regs_.clean();
             (this->*e.emit)(bi.insn, e);
+            if (!e.cache_aware) regs_.forget();
+        }
         if (ended_) break;
         if (!counted_) ++pending_;
         offset_ += bi.insn.len;
     }
     if (!ended_) {
+        regs_.clean();
         flush_counters(pending_);
         if (changes_context(block_.insns.back().insn.op))
             a_.jmp(kEpilogue); // pc set by the helper
@@ -319,13 +350,28 @@ void BlockEmitter::emit() {
 
 // ---- building blocks ----
 
+void BlockEmitter::allocate_registers() {
+    if (!options_.inline_ops || !options_.cache_registers) return;
+    std::array<unsigned, 32> uses{};
+    for (const BlockInsn& bi : block_.insns) {
+        const OpEmit& e = op_table()[static_cast<size_t>(bi.insn.op)];
+        if (!e.emit || !e.cache_aware) continue;
+        const std::string_view operands = op_info(bi.insn.op).operands;
+        uses[bi.insn.rd] += operands.find("xd") != std::string_view::npos;
+        uses[bi.insn.rs1] += operands.find("xs1") != std::string_view::npos;
+        uses[bi.insn.rs2] += operands.find("xs2") != std::string_view::npos;
+    }
+    uses[0] = 0;
+    regs_.allocate(uses);
+}
+
 void BlockEmitter::add_const(const x86::Gp& reg, int64_t value) {
     if (value == 0) return;
     if (fits_i32(value)) {
         a_.add(reg, Imm(value));
     } else {
-        a_.mov(x86::r11, Imm(value));
-        a_.add(reg, x86::r11);
+        a_.mov(x86::rdx, Imm(value)); // free wherever add_const is used (not rax, rcx or rsi)
+        a_.add(reg, x86::rdx);
     }
 }
 
@@ -345,23 +391,26 @@ void BlockEmitter::store_pc(int64_t delta) {
 
 void BlockEmitter::load_rs1(const DecodedInsn& insn, bool word) {
     if (word)
-        a_.mov(x86::eax, xreg32(insn.rs1));
+        a_.emit(Inst::kIdMov, x86::eax, rs32(insn.rs1));
     else
-        a_.mov(x86::rax, xreg(insn.rs1));
+        a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
 }
 
 void BlockEmitter::write_rd(const DecodedInsn& insn, bool word) {
     if (word) a_.movsxd(x86::rax, x86::eax);
-    if (insn.rd) a_.mov(xreg(insn.rd), x86::rax);
+    if (insn.rd) regs_.write(insn.rd, x86::rax);
 }
 
 void BlockEmitter::flush_counters(unsigned n) {
-    if (n) a_.add(ctx_field(offsetof(RunContext, retired)), Imm(n));
+    if (n) a_.add(kRetired, Imm(n));
 }
 
+// Helpers see and change the retired count in the RunContext.
 void BlockEmitter::call(const void* fn) {
+    a_.mov(ctx_field(offsetof(RunContext, retired)), kRetired);
     a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(fn)));
     a_.call(x86::rax);
+    a_.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
 }
 
 Label BlockEmitter::trap_exit() {
@@ -387,12 +436,14 @@ Label BlockEmitter::stop_exit(unsigned len) {
 
 template <class Args>
 void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg,
-                                  unsigned len) {
+                                  unsigned len, const RegisterCache::State& before,
+                                  const RegisterCache::State& after) {
     const Label trapped = trap_exit(), stopped = stop_exit(len);
     defer([this, slow, done, trapped, stopped, fn, third_arg, offset = offset_,
-           first = current_ == &block_.insns.front()] {
+           first = current_ == &block_.insns.front(), before, after] {
         a_.bind(slow);
-        store_pc(offset); // xepc and the guest-error log need the PC
+        regs_.store(before.dirty); // the helper, and a trap, see state.x[]
+        store_pc(offset);          // xepc and the guest-error log need the PC
         a_.mov(x86::rdi, kCtx);
         third_arg(); // rsi holds the address already
         a_.mov(x86::ecx, Imm(first ? 1 : 0));
@@ -401,6 +452,7 @@ void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const vo
         a_.je(trapped);
         a_.cmp(x86::eax, Imm(kStop));
         a_.je(stopped);
+        regs_.reload(after.loaded); // the helper may have clobbered them, and wrote a load's rd
         a_.jmp(done);
     });
 }
@@ -419,8 +471,7 @@ void BlockEmitter::goto_static(int64_t delta) {
     SlotLabels labels{&slot, a_.newLabel(), a_.newLabel()};
     // The dispatcher's checks between blocks, done here so a chained loop still
     // ends with the machine's slice, and when an interrupt needs the dispatcher.
-    a_.mov(x86::rax, ctx_field(offsetof(RunContext, retired)));
-    a_.cmp(x86::rax, ctx_field(offsetof(RunContext, limit)));
+    a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
     a_.jae(labels.stub);
     // Align the rel32 field to 4 bytes so relinking is one aligned store.
     while ((a_.offset() + 1) % 4)
@@ -471,28 +522,28 @@ void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
     if (op_info(insn.op).imm != ImmKind::None) {
         a_.emit(e.inst, acc, Imm(insn.imm));
     } else if (shift) {
-        a_.mov(x86::rcx, xreg(insn.rs2));
+        a_.emit(Inst::kIdMov, x86::rcx, rs(insn.rs2));
         a_.emit(e.inst, acc, x86::cl);
     } else {
-        a_.emit(e.inst, acc, e.word ? xreg32(insn.rs2) : xreg(insn.rs2));
+        a_.emit(e.inst, acc, e.word ? rs32(insn.rs2) : rs(insn.rs2));
     }
     write_rd(insn, e.word);
 }
 
 void BlockEmitter::set_if(const DecodedInsn& insn, const OpEmit& e) {
     a_.xor_(x86::ecx, x86::ecx);
-    a_.mov(x86::rax, xreg(insn.rs1));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
     if (op_info(insn.op).imm != ImmKind::None)
         a_.cmp(x86::rax, Imm(insn.imm));
     else
-        a_.cmp(x86::rax, xreg(insn.rs2));
+        a_.emit(Inst::kIdCmp, x86::rax, rs(insn.rs2));
     a_.emit(Inst::setccFromCond(static_cast<CondCode>(e.arg)), x86::cl);
-    a_.mov(xreg(insn.rd), x86::rcx);
+    regs_.write(insn.rd, x86::rcx);
 }
 
 void BlockEmitter::min_max(const DecodedInsn& insn, const OpEmit& e) {
-    a_.mov(x86::rax, xreg(insn.rs1));
-    a_.mov(x86::rcx, xreg(insn.rs2));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
+    a_.emit(Inst::kIdMov, x86::rcx, rs(insn.rs2));
     a_.cmp(x86::rax, x86::rcx);
     a_.emit(Inst::cmovccFromCond(static_cast<CondCode>(e.arg)), x86::rax, x86::rcx);
     write_rd(insn, false);
@@ -500,16 +551,16 @@ void BlockEmitter::min_max(const DecodedInsn& insn, const OpEmit& e) {
 
 // andn, orn, xnor: rs1 OP ~rs2 (xnor: rs1 ^ ~rs2 == ~(rs1 ^ rs2)).
 void BlockEmitter::inverted(const DecodedInsn& insn, const OpEmit& e) {
-    a_.mov(x86::rax, xreg(insn.rs2));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs2));
     a_.not_(x86::rax);
-    a_.emit(e.inst, x86::rax, xreg(insn.rs1));
+    a_.emit(e.inst, x86::rax, rs(insn.rs1));
     write_rd(insn, false);
 }
 
 void BlockEmitter::shift_add(const DecodedInsn& insn, const OpEmit& e) {
     load_rs1(insn, e.word); // the .uw forms use the zero-extended low word
     if (e.arg) a_.shl(x86::rax, Imm(e.arg));
-    a_.add(x86::rax, xreg(insn.rs2));
+    a_.emit(Inst::kIdAdd, x86::rax, rs(insn.rs2));
     write_rd(insn, false);
 }
 
@@ -522,21 +573,20 @@ void BlockEmitter::slli_uw(const DecodedInsn& insn, const OpEmit&) {
 // clz/ctz/cpop: lzcnt/tzcnt/popcnt give the operand width for zero, as RISC-V does.
 void BlockEmitter::count(const DecodedInsn& insn, const OpEmit& e) {
     if (e.word)
-        a_.emit(e.inst, x86::eax, xreg32(insn.rs1));
+        a_.emit(e.inst, x86::eax, rs32(insn.rs1));
     else
-        a_.emit(e.inst, x86::rax, xreg(insn.rs1));
+        a_.emit(e.inst, x86::rax, rs(insn.rs1));
     write_rd(insn, false);
 }
 
 void BlockEmitter::extend(const DecodedInsn& insn, const OpEmit& e) {
-    const x86::Mem src =
-        e.arg == 1 ? x86::byte_ptr(kState, l_.x + 8 * insn.rs1) : x86::word_ptr(kState, l_.x + 8 * insn.rs1);
+    const asmjit::Operand src = regs_.read(insn.rs1, e.arg == 1 ? 8 : 16);
     a_.emit(e.inst, e.inst == Inst::kIdMovzx ? x86::Gp(x86::eax) : x86::Gp(x86::rax), src);
     write_rd(insn, false);
 }
 
 void BlockEmitter::byte_swap(const DecodedInsn& insn, const OpEmit&) {
-    a_.mov(x86::rax, xreg(insn.rs1));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
     a_.bswap(x86::rax);
     write_rd(insn, false);
 }
@@ -544,21 +594,59 @@ void BlockEmitter::byte_swap(const DecodedInsn& insn, const OpEmit&) {
 // The high 64 bits of the 128-bit product (unprivileged spec 13.1). mulhsu is
 // the unsigned product minus rs2 << 64 when rs1 is negative.
 void BlockEmitter::mul_high(const DecodedInsn& insn, const OpEmit& e) {
-    a_.mov(x86::rax, xreg(insn.rs1));
-    if (e.arg == 0)
-        a_.imul(xreg(insn.rs2));
-    else
-        a_.mul(xreg(insn.rs2));
+    const asmjit::Operand rs1 = rs(insn.rs1), rs2 = rs(insn.rs2);
+    a_.emit(Inst::kIdMov, x86::rax, rs1);
+    a_.emit(e.arg == 0 ? Inst::kIdImul : Inst::kIdMul, rs2);
     if (e.arg == 2) {
-        a_.mov(x86::rax, xreg(insn.rs1));
+        a_.emit(Inst::kIdMov, x86::rax, rs1);
         a_.sar(x86::rax, 63);
-        a_.and_(x86::rax, xreg(insn.rs2));
+        a_.emit(Inst::kIdAnd, x86::rax, rs2);
         a_.sub(x86::rdx, x86::rax);
     }
-    a_.mov(xreg(insn.rd), x86::rdx);
+    regs_.write(insn.rd, x86::rdx);
 }
 
-void BlockEmitter::lui(const DecodedInsn& insn, const OpEmit&) { a_.mov(xreg(insn.rd), Imm(insn.imm)); }
+// div[u][w], rem[u][w] (unprivileged spec 13.2): a zero divisor gives all ones
+// (div) or the dividend (rem); the signed overflow -2^(XLEN-1) / -1 gives the
+// dividend (div) or 0 (rem), which is what negation and zero give for any
+// divisor of -1, so x86's idiv (which faults on both) never sees them.
+void BlockEmitter::divide(const DecodedInsn& insn, const OpEmit& e) {
+    const bool is_signed = e.inst == Inst::kIdIdiv, is_rem = e.arg != 0;
+    const x86::Gp a = e.word ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
+    const x86::Gp c = e.word ? x86::Gp(x86::ecx) : x86::Gp(x86::rcx);
+    const x86::Gp d = e.word ? x86::Gp(x86::edx) : x86::Gp(x86::rdx);
+    a_.emit(Inst::kIdMov, c, e.word ? rs32(insn.rs2) : rs(insn.rs2));
+    load_rs1(insn, e.word);
+    Label by_zero = a_.newLabel(), by_minus_one = a_.newLabel(), done = a_.newLabel();
+    a_.test(c, c);
+    a_.jz(by_zero);
+    if (is_signed) {
+        a_.cmp(c, Imm(-1));
+        a_.je(by_minus_one);
+        a_.emit(e.word ? Inst::kIdCdq : Inst::kIdCqo, d, a);
+    } else {
+        a_.xor_(x86::edx, x86::edx);
+    }
+    a_.emit(e.inst, d, a, c);
+    if (is_rem) a_.mov(a, d);
+    a_.jmp(done);
+    a_.bind(by_zero);
+    if (!is_rem) a_.mov(x86::rax, Imm(-1)); // rem: the dividend is in rax already
+    if (is_signed) {
+        a_.jmp(done);
+        a_.bind(by_minus_one);
+        if (is_rem)
+            a_.xor_(x86::eax, x86::eax);
+        else
+            a_.neg(a);
+    }
+    a_.bind(done);
+    write_rd(insn, e.word);
+}
+
+void BlockEmitter::lui(const DecodedInsn& insn, const OpEmit&) {
+    regs_.write_imm(insn.rd, static_cast<int32_t>(insn.imm));
+}
 
 void BlockEmitter::auipc(const DecodedInsn& insn, const OpEmit&) {
     pc_plus(x86::rax, offset_ + insn.imm);
@@ -580,15 +668,17 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     const auto size = static_cast<unsigned>(e.arg);
     const bool is_signed = e.inst == Inst::kIdMovsx || e.inst == Inst::kIdMovsxd;
     Label slow = a_.newLabel(), done = a_.newLabel();
-    a_.mov(x86::rsi, xreg(insn.rs1));
+    a_.emit(Inst::kIdMov, x86::rsi, rs(insn.rs1));
     add_const(x86::rsi, insn.imm);
+    const RegisterCache::State before = regs_.state();
     tlb_lookup(l_.tlb_load, size, slow);
     const x86::Mem src = x86::ptr(x86::rdx, 0, size);
     a_.emit(e.inst, (is_signed || size == 8) ? x86::Gp(x86::rax) : x86::Gp(x86::eax), src);
-    if (insn.rd) a_.mov(xreg(insn.rd), x86::rax);
+    if (insn.rd) regs_.write(insn.rd, x86::rax);
     a_.bind(done);
     slow_path_call(
-        slow, done, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); }, insn.len);
+        slow, done, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); }, insn.len,
+        before, regs_.state());
 }
 
 void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
@@ -602,18 +692,22 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     }();
     const auto size = static_cast<unsigned>(e.arg);
     Label slow = a_.newLabel(), done = a_.newLabel();
-    a_.mov(x86::rsi, xreg(insn.rs1));
+    a_.emit(Inst::kIdMov, x86::rsi, rs(insn.rs1));
     add_const(x86::rsi, insn.imm);
+    const asmjit::Operand value = rs(insn.rs2);
+    const RegisterCache::State before = regs_.state();
     tlb_lookup(l_.tlb_store, size, slow);
-    a_.mov(x86::rax, xreg(insn.rs2));
-    const x86::Gp value = size == 1   ? x86::Gp(x86::al)
-                          : size == 2 ? x86::Gp(x86::ax)
-                          : size == 4 ? x86::Gp(x86::eax)
-                                      : x86::Gp(x86::rax);
-    a_.mov(x86::ptr(x86::rdx, 0, size), value);
+    a_.emit(Inst::kIdMov, x86::rax, value);
+    const x86::Gp narrow = size == 1   ? x86::Gp(x86::al)
+                           : size == 2 ? x86::Gp(x86::ax)
+                           : size == 4 ? x86::Gp(x86::eax)
+                                       : x86::Gp(x86::rax);
+    a_.mov(x86::ptr(x86::rdx, 0, size), narrow);
     a_.bind(done);
+    // The slow path runs with state.x[] current (before.dirty written back).
     slow_path_call(
-        slow, done, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len);
+        slow, done, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len, before,
+        regs_.state());
 }
 
 // A branch inside the block leaves it only when taken (a side exit, out of
@@ -622,14 +716,17 @@ void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
     const bool last = current_ == &block_.insns.back();
     if (!last && insn.imm == insn.len) return; // both ways lead to the next instruction
     Label taken = a_.newLabel();
-    a_.mov(x86::rax, xreg(insn.rs1));
-    a_.cmp(x86::rax, xreg(insn.rs2));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
+    const asmjit::Operand rs2 = rs(insn.rs2);
+    if (last) regs_.clean();
+    a_.emit(Inst::kIdCmp, x86::rax, rs2);
     a_.emit(Inst::jccFromCond(static_cast<CondCode>(e.arg)), taken);
     const unsigned retired = pending_ + 1; // the branch retires whichever way it goes
     const int64_t target = offset_ + insn.imm;
     if (!last) {
-        defer([this, taken, retired, target] {
+        defer([this, taken, retired, target, dirty = regs_.state().dirty] {
             a_.bind(taken);
+            regs_.store(dirty);
             flush_counters(retired);
             goto_static(target);
         });
@@ -646,21 +743,23 @@ void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
 void BlockEmitter::jal(const DecodedInsn& insn, const OpEmit&) {
     if (insn.rd) {
         pc_plus(x86::rax, offset_ + insn.len);
-        a_.mov(xreg(insn.rd), x86::rax);
+        regs_.write(insn.rd, x86::rax);
     }
+    regs_.clean();
     flush_counters(pending_ + 1);
     goto_static(offset_ + insn.imm);
     ended_ = true;
 }
 
 void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
-    a_.mov(x86::rax, xreg(insn.rs1)); // the target is computed before rd is written: rd may be rs1
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1)); // the target is computed before rd is written: rd may be rs1
     add_const(x86::rax, insn.imm);
     a_.and_(x86::rax, Imm(-2));
     if (insn.rd) {
         pc_plus(x86::rcx, offset_ + insn.len);
-        a_.mov(xreg(insn.rd), x86::rcx);
+        regs_.write(insn.rd, x86::rcx);
     }
+    regs_.clean();
     a_.mov(pc_field(), x86::rax);
     flush_counters(pending_ + 1);
     ended_ = true;
@@ -670,21 +769,24 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     }
     // An indirect target: look its translation up without leaving, else the dispatcher.
     a_.mov(x86::rdi, kCtx);
-    a_.mov(x86::rsi, pc_field());
+    a_.mov(x86::rsi, x86::rax);
     call(reinterpret_cast<const void*>(&helpers::indirect_target));
     a_.test(x86::rax, x86::rax);
     a_.jz(plain_exit_);
     a_.jmp(x86::rax);
 }
 
-// Any op without an inline form: its interpreter semantics through a helper.
+// Any op without an inline form: its interpreter semantics through a helper,
+// which sees and may change any of state.x[].
 void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
+    regs_.clean();
     flush_counters(pending_); // the helper brings minstret/mcycle up to date
     pending_ = 0;
     store_pc(offset_);
     a_.mov(x86::rdi, kCtx);
     a_.mov(x86::rsi, Imm(reinterpret_cast<uint64_t>(current_)));
     call(reinterpret_cast<const void*>(&helpers::exec_insn));
+    regs_.forget();
     a_.test(x86::eax, x86::eax);
     a_.jnz(plain_exit_);
     counted_ = true;
@@ -754,9 +856,11 @@ EnterFn emit_trampoline(CodeArena& arena) {
     a.sub(x86::rsp, 8); // keeps rsp 16-byte aligned at helper calls
     a.mov(kCtx, x86::rdi);
     a.mov(kState, x86::rsi);
+    a.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
     a.lea(kEpilogue, x86::ptr(epilogue));
     a.jmp(x86::rdx);
     a.bind(epilogue);
+    a.mov(ctx_field(offsetof(RunContext, retired)), kRetired);
     a.add(x86::rsp, 8);
     for (auto it = kSaved.rbegin(); it != kSaved.rend(); ++it)
         a.pop(*it);

@@ -24,6 +24,7 @@ struct HostLayout {
 struct EmitOptions {
     bool inline_ops = true; // false: every instruction calls its interpreter semantics
     bool chain = true;      // false: every block returns to the dispatcher
+    bool cache_registers = true; // false: every guest register is read and written in state.x[]
 };
 
 // Translates `block` into `arena` and fills `cb` (entry, size, chain slots).

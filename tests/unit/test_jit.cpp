@@ -115,6 +115,30 @@ TEST_CASE("jit: inline results are the architectural values") {
     CHECK(p.jit.hart.state.csr.minstret == 12); // and the final jal of the block
 }
 
+TEST_CASE("jit: division by zero and signed overflow give RISC-V's results") {
+    LockstepPair p;
+    p.write_code(kCode, {encode(Op::addi, 5, 0, 0, -1), encode(Op::slli, 5, 5, 0, 63), // x5 = -2^63
+                         encode(Op::addi, 6, 0, 0, -1),                                  // x6 = -1
+                         encode(Op::lui, 12, 0, 0, -0x8000'0000ll),                      // x12 = -2^31
+                         encode(Op::div, 7, 5, 6), encode(Op::rem, 8, 5, 6), encode(Op::divu, 9, 5, 0),
+                         encode(Op::remu, 10, 5, 0), encode(Op::divw, 11, 12, 6), encode(Op::remw, 13, 12, 6),
+                         encode(Op::divuw, 14, 5, 0), encode(Op::remuw, 15, 12, 0), encode(Op::div, 16, 5, 0),
+                         encode(Op::rem, 17, 12, 0), encode(Op::divu, 18, 12, 6), kSpin});
+    p.run_to(kCode + 15 * 4);
+    const auto& x = p.jit.hart.state.x;
+    CHECK(x[7] == 1ull << 63);
+    CHECK(x[8] == 0);
+    CHECK(x[9] == ~0ull);
+    CHECK(x[10] == 1ull << 63);
+    CHECK(x[11] == 0xffff'ffff'8000'0000ull);
+    CHECK(x[13] == 0);
+    CHECK(x[14] == ~0ull);
+    CHECK(x[15] == 0xffff'ffff'8000'0000ull);
+    CHECK(x[16] == ~0ull);
+    CHECK(x[17] == 0xffff'ffff'8000'0000ull);
+    CHECK(x[18] == 0);
+}
+
 TEST_CASE("jit: loads and stores on the fast path, across pages, misaligned and faulting") {
     LockstepPair p({}, 64 << 10);
     setup_traps(p);

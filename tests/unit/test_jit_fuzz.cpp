@@ -1,4 +1,5 @@
-// Random valid RV64IM + Zba/Zbb/Zbs programs run on the JIT and the
+// Random valid RV64IM + Zba/Zbb/Zbs programs (conditional branches inside
+// blocks, division corner cases) run on the JIT and the
 // interpreter in lockstep. The budget here is small; a longer run:
 //   TERN_JIT_FUZZ_SEED=123 TERN_JIT_FUZZ_PROGRAMS=5000 ./build/tests/unit_tests -tc='jit fuzz*'
 #include <doctest/doctest.h>
@@ -48,8 +49,10 @@ class ProgramGenerator {
         while (code_.size() < length) {
             landings_.push_back(code_.size());
             const unsigned kind = pick(100);
-            if (kind < 55)
+            if (kind < 51)
                 code_.push_back(alu());
+            else if (kind < 55)
+                divide_corner();
             else if (kind < 75)
                 code_.push_back(memory());
             else if (kind < 85)
@@ -134,6 +137,24 @@ class ProgramGenerator {
         code_.push_back(0); // patched once the landings are known
     }
 
+    // A division by 0 or -1, sometimes of the most negative 64- or 32-bit value:
+    // the cases where RISC-V defines a result and x86's div/idiv would fault.
+    void divide_corner() {
+        static constexpr Op kDivisions[] = {Op::div,  Op::divu,  Op::rem,  Op::remu,
+                                            Op::divw, Op::divuw, Op::remw, Op::remuw};
+        const unsigned dividend = dest(), divisor = dest();
+        switch (pick(3)) {
+        case 0: // -2^63
+            code_.push_back(encode(Op::addi, dividend, 0, 0, -1));
+            code_.push_back(encode(Op::slli, dividend, dividend, 0, 63));
+            break;
+        case 1: code_.push_back(encode(Op::lui, dividend, 0, 0, static_cast<int32_t>(0x8000'0000u))); break; // -2^31
+        default: break;
+        }
+        code_.push_back(encode(Op::addi, divisor, 0, 0, pick(2) ? -1 : 0));
+        code_.push_back(encode(kDivisions[pick(8)], dest(), dividend, divisor));
+    }
+
     // counter = n; body (straight-line); counter -= 1; bne counter, x0, body
     void loop() {
         code_.push_back(encode(Op::addi, kLoopCounter, 0, 0, 1 + pick(5)));
@@ -203,6 +224,12 @@ void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
 
 TEST_CASE("jit fuzz: random programs, JIT with inlining and chaining") {
     fuzz({}, env_or("TERN_JIT_FUZZ_SEED", 1), env_or("TERN_JIT_FUZZ_PROGRAMS", 150));
+}
+
+TEST_CASE("jit fuzz: random programs, guest registers always in memory") {
+    jit::EngineOptions options;
+    options.emit.cache_registers = false;
+    fuzz(options, env_or("TERN_JIT_FUZZ_SEED", 1) + 2, env_or("TERN_JIT_FUZZ_PROGRAMS", 150) / 4 + 1);
 }
 
 TEST_CASE("jit fuzz: random programs, helpers only") {
