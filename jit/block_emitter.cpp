@@ -153,6 +153,12 @@ class BlockEmitter {
     // Leaves the block for the guest PC block + delta: a chain slot when the
     // target is on this physical page, else back to the dispatcher.
     void goto_static(int64_t delta);
+    // A static exit with `retired` instructions not yet counted and the
+    // register state `regs`: writes the dirty ones back and leaves, or jumps
+    // back to the loop head when the target is the block's own start.
+    void exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs);
+    // rsi = x[rs1] + imm: the virtual address of a load or store.
+    void address_to_rsi(const DecodedInsn& insn);
     // Finds the host address of a `size`-byte access at the vaddr in rsi
     // through the TLB array at `tlb` into rdx; jumps to `slow` on any miss.
     void tlb_lookup(int32_t tlb, unsigned size, const Label& slow);
@@ -176,6 +182,13 @@ class BlockEmitter {
     const HostLayout& l_;
     const EmitOptions& options_;
     RegisterCache regs_;
+
+    // A block that jumps back to its own start loops inside its code (after the
+    // prologue), with its registers kept in host registers across passes.
+    bool loops_ = false;
+    uint32_t written_ = 0; // cached guest registers some instruction of the block writes
+    Label loop_head_;
+    RegisterCache::State head_; // the register state at loop_head_
 
     const BlockInsn* current_ = nullptr;
     int64_t offset_ = 0;   // the current instruction's distance from the block's start
@@ -313,6 +326,12 @@ const std::array<OpEmit, kOpCount>& op_table() {
 void BlockEmitter::emit() {
     allocate_registers();
     a_.mov(kPcBase, pc_field());
+    if (loops_) {
+        regs_.load_all(written_);
+        head_ = regs_.state();
+        loop_head_ = a_.newLabel();
+        a_.bind(loop_head_);
+    }
     a_.inc(ctx_field(offsetof(RunContext, entries)));
     a_.mov(ctx_field(offsetof(RunContext, block_start)), kRetired);
     const auto& table = op_table();
@@ -332,12 +351,13 @@ void BlockEmitter::emit() {
         offset_ += bi.insn.len;
     }
     if (!ended_) {
-        regs_.clean();
-        flush_counters(pending_);
-        if (changes_context(block_.insns.back().insn.op))
+        if (changes_context(block_.insns.back().insn.op)) {
+            regs_.clean();
+            flush_counters(pending_);
             a_.jmp(kEpilogue); // pc set by the helper
-        else
-            goto_static(offset_);
+        } else {
+            exit_to(offset_, pending_, regs_.state());
+        }
     }
     a_.bind(plain_exit_);
     a_.jmp(kEpilogue);
@@ -351,18 +371,27 @@ void BlockEmitter::emit() {
 // ---- building blocks ----
 
 void BlockEmitter::allocate_registers() {
-    if (!options_.inline_ops || !options_.cache_registers) return;
     std::array<unsigned, 32> uses{};
+    uint32_t written = 0;
+    int64_t offset = 0;
     for (const BlockInsn& bi : block_.insns) {
         const OpEmit& e = op_table()[static_cast<size_t>(bi.insn.op)];
-        if (!e.emit || !e.cache_aware) continue;
+        const bool inline_op = options_.inline_ops && e.emit;
+        if (inline_op && (bi.insn.op == Op::jal || is_conditional_branch(bi.insn.op)) && offset + bi.insn.imm == 0)
+            loops_ = options_.chain;
+        offset += bi.insn.len;
+        if (!inline_op || !e.cache_aware) continue;
         const std::string_view operands = op_info(bi.insn.op).operands;
-        uses[bi.insn.rd] += operands.find("xd") != std::string_view::npos;
+        const bool writes = operands.find("xd") != std::string_view::npos;
+        uses[bi.insn.rd] += writes;
+        if (writes) written |= 1u << bi.insn.rd;
         uses[bi.insn.rs1] += operands.find("xs1") != std::string_view::npos;
         uses[bi.insn.rs2] += operands.find("xs2") != std::string_view::npos;
     }
+    if (!options_.inline_ops || !options_.cache_registers) return;
     uses[0] = 0;
     regs_.allocate(uses);
+    written_ = written & regs_.allocated();
 }
 
 void BlockEmitter::add_const(const x86::Gp& reg, int64_t value) {
@@ -397,8 +426,46 @@ void BlockEmitter::load_rs1(const DecodedInsn& insn, bool word) {
 }
 
 void BlockEmitter::write_rd(const DecodedInsn& insn, bool word) {
+    if (!insn.rd) return;
+    if (regs_.cached(insn.rd)) {
+        const x86::Gp d = regs_.dest(insn.rd);
+        if (word)
+            a_.movsxd(d, x86::eax);
+        else
+            a_.mov(d, x86::rax);
+        return;
+    }
     if (word) a_.movsxd(x86::rax, x86::eax);
-    if (insn.rd) regs_.write(insn.rd, x86::rax);
+    regs_.write(insn.rd, x86::rax);
+}
+
+void BlockEmitter::address_to_rsi(const DecodedInsn& insn) {
+    const asmjit::Operand base = rs(insn.rs1);
+    if (base.isReg() && insn.imm) {
+        a_.lea(x86::rsi, x86::ptr(base.as<x86::Gp>(), static_cast<int32_t>(insn.imm)));
+        return;
+    }
+    a_.emit(Inst::kIdMov, x86::rsi, base);
+    add_const(x86::rsi, insn.imm);
+}
+
+void BlockEmitter::exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs) {
+    if (!(loops_ && delta == 0)) {
+        regs_.store(regs.dirty);
+        flush_counters(retired);
+        goto_static(delta);
+        return;
+    }
+    // Back to the loop head: the register state becomes head_ again.
+    regs_.store(regs.dirty & ~head_.dirty);
+    regs_.reload(head_.loaded & ~regs.loaded);
+    flush_counters(retired);
+    // The checks of a chained jump (goto_static): the slice, pending interrupts.
+    a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
+    a_.jb(loop_head_);
+    regs_.store(head_.dirty);
+    store_pc(0);
+    a_.jmp(kEpilogue);
 }
 
 void BlockEmitter::flush_counters(unsigned n) {
@@ -487,18 +554,29 @@ void BlockEmitter::goto_static(int64_t delta) {
     slots_.push_back(labels);
 }
 
+static_assert(sizeof(TlbEntry) % 8 == 0, "a TLB entry is indexed as 8-byte units");
+
 void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
     // Same test as Hart::load/store: tag match, host pointer, access within the page.
     a_.mov(x86::rax, x86::rsi);
     a_.shr(x86::rax, Tlb::kPageBits);
-    a_.mov(x86::ecx, x86::eax);
-    a_.and_(x86::ecx, Imm(Tlb::kEntries - 1));
-    a_.imul(x86::ecx, x86::ecx, Imm(sizeof(TlbEntry)));
+    if constexpr (Tlb::kEntries == 256) {
+        a_.movzx(x86::ecx, x86::al);
+    } else {
+        a_.mov(x86::ecx, x86::eax);
+        a_.and_(x86::ecx, Imm(Tlb::kEntries - 1));
+    }
+    // rcx = index * (entry size / 8), scaled by 8 in the address.
+    constexpr unsigned kUnits = sizeof(TlbEntry) / 8;
+    if constexpr (kUnits == 3)
+        a_.lea(x86::ecx, x86::ptr(x86::rcx, x86::rcx, 1));
+    else if constexpr (kUnits != 1)
+        a_.imul(x86::ecx, x86::ecx, Imm(kUnits));
     a_.cmp(x86::rax,
-           x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+           x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, tag))));
     a_.jne(slow);
     a_.mov(x86::rdx,
-           x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
+           x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
     a_.test(x86::rdx, x86::rdx);
     a_.jz(slow);
     a_.mov(x86::eax, x86::esi);
@@ -515,11 +593,31 @@ void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
 // rd = rs1 OP (rs2 | imm); shifts and rotates take the count in cl, which x86
 // masks to 6 (5 for 32-bit) bits exactly as RISC-V does.
 void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
-    const x86::Gp acc = e.word ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
-    load_rs1(insn, e.word);
     const bool shift = e.inst == Inst::kIdShl || e.inst == Inst::kIdShr || e.inst == Inst::kIdSar ||
                        e.inst == Inst::kIdRol || e.inst == Inst::kIdRor;
-    if (op_info(insn.op).imm != ImmKind::None) {
+    const bool has_imm = op_info(insn.op).imm != ImmKind::None;
+    // Straight into rd's host register, unless rd is rs2 alone (the first mov would destroy it).
+    if (!e.word && regs_.cached(insn.rd) && (has_imm || insn.rs2 != insn.rd || insn.rs1 == insn.rd)) {
+        const asmjit::Operand src1 = rs(insn.rs1);
+        const asmjit::Operand src2 = has_imm ? asmjit::Operand(Imm(insn.imm)) : rs(insn.rs2);
+        if (shift && !has_imm) a_.emit(Inst::kIdMov, x86::rcx, src2);
+        const bool neutral_zero = e.inst != Inst::kIdAnd && e.inst != Inst::kIdImul; // op(x, 0) == x
+        const x86::Gp d = regs_.dest(insn.rd);
+        if (insn.rs1 == 0 && has_imm && neutral_zero && !shift) { // li
+            a_.mov(d, Imm(insn.imm));
+            return;
+        }
+        if (insn.rs1 != insn.rd) a_.emit(Inst::kIdMov, d, src1);
+        if (has_imm) {
+            if (insn.imm != 0 || !neutral_zero) a_.emit(e.inst, d, src2);
+        } else {
+            a_.emit(e.inst, d, shift ? asmjit::Operand(x86::cl) : src2);
+        }
+        return;
+    }
+    const x86::Gp acc = e.word ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
+    load_rs1(insn, e.word);
+    if (has_imm) {
         a_.emit(e.inst, acc, Imm(insn.imm));
     } else if (shift) {
         a_.emit(Inst::kIdMov, x86::rcx, rs(insn.rs2));
@@ -668,8 +766,7 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     const auto size = static_cast<unsigned>(e.arg);
     const bool is_signed = e.inst == Inst::kIdMovsx || e.inst == Inst::kIdMovsxd;
     Label slow = a_.newLabel(), done = a_.newLabel();
-    a_.emit(Inst::kIdMov, x86::rsi, rs(insn.rs1));
-    add_const(x86::rsi, insn.imm);
+    address_to_rsi(insn);
     const RegisterCache::State before = regs_.state();
     tlb_lookup(l_.tlb_load, size, slow);
     const x86::Mem src = x86::ptr(x86::rdx, 0, size);
@@ -692,8 +789,7 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     }();
     const auto size = static_cast<unsigned>(e.arg);
     Label slow = a_.newLabel(), done = a_.newLabel();
-    a_.emit(Inst::kIdMov, x86::rsi, rs(insn.rs1));
-    add_const(x86::rsi, insn.imm);
+    address_to_rsi(insn);
     const asmjit::Operand value = rs(insn.rs2);
     const RegisterCache::State before = regs_.state();
     tlb_lookup(l_.tlb_store, size, slow);
@@ -716,27 +812,26 @@ void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
     const bool last = current_ == &block_.insns.back();
     if (!last && insn.imm == insn.len) return; // both ways lead to the next instruction
     Label taken = a_.newLabel();
-    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
-    const asmjit::Operand rs2 = rs(insn.rs2);
-    if (last) regs_.clean();
-    a_.emit(Inst::kIdCmp, x86::rax, rs2);
+    const asmjit::Operand rs1 = rs(insn.rs1), rs2 = insn.rs2 ? rs(insn.rs2) : asmjit::Operand(Imm(0));
+    if (rs1.isReg() || !rs2.isMem()) {
+        a_.emit(Inst::kIdCmp, rs1, rs2);
+    } else {
+        a_.emit(Inst::kIdMov, x86::rax, rs1);
+        a_.emit(Inst::kIdCmp, x86::rax, rs2);
+    }
     a_.emit(Inst::jccFromCond(static_cast<CondCode>(e.arg)), taken);
     const unsigned retired = pending_ + 1; // the branch retires whichever way it goes
     const int64_t target = offset_ + insn.imm;
     if (!last) {
-        defer([this, taken, retired, target, dirty = regs_.state().dirty] {
+        defer([this, taken, retired, target, regs = regs_.state()] {
             a_.bind(taken);
-            regs_.store(dirty);
-            flush_counters(retired);
-            goto_static(target);
+            exit_to(target, retired, regs);
         });
         return;
     }
-    flush_counters(retired);
-    goto_static(offset_ + insn.len);
+    exit_to(offset_ + insn.len, retired, regs_.state());
     a_.bind(taken);
-    flush_counters(retired);
-    goto_static(target);
+    exit_to(target, retired, regs_.state());
     ended_ = true;
 }
 
@@ -745,9 +840,7 @@ void BlockEmitter::jal(const DecodedInsn& insn, const OpEmit&) {
         pc_plus(x86::rax, offset_ + insn.len);
         regs_.write(insn.rd, x86::rax);
     }
-    regs_.clean();
-    flush_counters(pending_ + 1);
-    goto_static(offset_ + insn.imm);
+    exit_to(offset_ + insn.imm, pending_ + 1, regs_.state());
     ended_ = true;
 }
 

@@ -30,6 +30,24 @@ void RegisterCache::allocate(const std::array<unsigned, 32>& uses) {
         host_of_[order[i]] = static_cast<int8_t>(i);
 }
 
+uint32_t RegisterCache::allocated() const {
+    uint32_t mask = 0;
+    for (unsigned r = 1; r < 32; ++r)
+        if (cached(r)) mask |= 1u << r;
+    return mask;
+}
+
+x86::Gp RegisterCache::dest(unsigned r) {
+    state_.loaded |= 1u << r;
+    state_.dirty |= 1u << r;
+    return host(r);
+}
+
+void RegisterCache::load_all(uint32_t dirty) {
+    reload(allocated());
+    state_ = {allocated(), dirty & allocated()};
+}
+
 x86::Gp RegisterCache::host(unsigned r) const { return kPool[static_cast<size_t>(host_of_[r])]; }
 
 x86::Mem RegisterCache::slot(unsigned r, unsigned bits) const {
@@ -57,9 +75,7 @@ void RegisterCache::write(unsigned r, const x86::Gp& value) {
         a_.mov(slot(r, 64), value);
         return;
     }
-    a_.mov(host(r), value);
-    state_.loaded |= 1u << r;
-    state_.dirty |= 1u << r;
+    a_.mov(dest(r), value);
 }
 
 void RegisterCache::write_imm(unsigned r, int32_t value) {
@@ -67,9 +83,7 @@ void RegisterCache::write_imm(unsigned r, int32_t value) {
         a_.mov(slot(r, 64), asmjit::Imm(value));
         return;
     }
-    a_.mov(host(r), asmjit::Imm(value));
-    state_.loaded |= 1u << r;
-    state_.dirty |= 1u << r;
+    a_.mov(dest(r), asmjit::Imm(value));
 }
 
 void RegisterCache::store(uint32_t dirty) {

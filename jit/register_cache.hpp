@@ -26,6 +26,9 @@ class RegisterCache {
     // Gives the host registers to the guest registers with the most uses
     // (x0 never: it reads its always-zero memory slot).
     void allocate(const std::array<unsigned, 32>& uses);
+    bool cached(unsigned r) const { return host_of_[r] >= 0; }
+    // The guest registers that have a host register.
+    uint32_t allocated() const;
 
     // x[r] as an operand of `bits` (64, 32, 16, 8): its host register, loaded
     // at its first use, or its memory slot. Read every operand of an
@@ -34,6 +37,9 @@ class RegisterCache {
     // x[r] (r != 0) = a 64-bit register or a sign-extended 32-bit immediate.
     void write(unsigned r, const asmjit::x86::Gp& value);
     void write_imm(unsigned r, int32_t value);
+    // The host register of a cached x[r] that the caller is about to set in
+    // full (read the other operands first: x[r] may be one of them).
+    asmjit::x86::Gp dest(unsigned r);
 
     const State& state() const { return state_; }
     // Stores the host copies in `dirty` to state.x[].
@@ -48,9 +54,11 @@ class RegisterCache {
     // After code that may change state.x[] or the host registers (a helper):
     // nothing is loaded any more (clean() first).
     void forget() { state_ = {}; }
+    // The head of a block that jumps back to its own start: every cached
+    // register loaded, and `dirty` treated as dirty on every pass.
+    void load_all(uint32_t dirty);
 
   private:
-    bool cached(unsigned r) const { return host_of_[r] >= 0; }
     asmjit::x86::Gp host(unsigned r) const;
     asmjit::x86::Mem slot(unsigned r, unsigned bits) const;
 
