@@ -6,6 +6,7 @@
 #include <asmjit/x86.h>
 
 #include <array>
+#include <utility>
 #include <cstddef>
 #include <functional>
 #include <stdexcept>
@@ -54,10 +55,11 @@ using asmjit::InstId;
 const x86::Gp kState = x86::rbx;    // HartState* of the running hart
 const x86::Gp kCtx = x86::r12;      // RunContext* of the current run
 const x86::Gp kPcBase = x86::r13;   // guest PC of the block's first instruction
-const x86::Gp kEpilogue = x86::r14; // back to the dispatcher
 const x86::Gp kRetired = x86::r15;  // RunContext::retired, stored there around helper calls and at exits
 
 x86::Mem ctx_field(size_t offset) { return x86::qword_ptr(kCtx, static_cast<int32_t>(offset)); }
+// `jmp` there goes back to the dispatcher (an indirect jump keeps one more register for guest values).
+const x86::Mem kEpilogue = ctx_field(offsetof(RunContext, epilogue));
 
 static_assert((Tlb::kEntries & (Tlb::kEntries - 1)) == 0, "the inline TLB index is a mask");
 
@@ -596,18 +598,23 @@ void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
     const bool shift = e.inst == Inst::kIdShl || e.inst == Inst::kIdShr || e.inst == Inst::kIdSar ||
                        e.inst == Inst::kIdRol || e.inst == Inst::kIdRor;
     const bool has_imm = op_info(insn.op).imm != ImmKind::None;
-    // Straight into rd's host register, unless rd is rs2 alone (the first mov would destroy it).
-    if (!e.word && regs_.cached(insn.rd) && (has_imm || insn.rs2 != insn.rd || insn.rs1 == insn.rd)) {
-        const asmjit::Operand src1 = rs(insn.rs1);
-        const asmjit::Operand src2 = has_imm ? asmjit::Operand(Imm(insn.imm)) : rs(insn.rs2);
+    // Straight into rd's host register, unless rd is rs2 alone (the first mov
+    // would destroy it) of an op whose operands cannot be swapped.
+    unsigned r1 = insn.rs1, r2 = insn.rs2;
+    const bool commutative = e.inst == Inst::kIdAdd || e.inst == Inst::kIdAnd || e.inst == Inst::kIdOr ||
+                             e.inst == Inst::kIdXor || e.inst == Inst::kIdImul;
+    if (!has_imm && commutative && r2 == insn.rd) std::swap(r1, r2);
+    if (!e.word && regs_.cached(insn.rd) && (has_imm || r2 != insn.rd || r1 == insn.rd)) {
+        const asmjit::Operand src1 = rs(r1);
+        const asmjit::Operand src2 = has_imm ? asmjit::Operand(Imm(insn.imm)) : rs(r2);
         if (shift && !has_imm) a_.emit(Inst::kIdMov, x86::rcx, src2);
         const bool neutral_zero = e.inst != Inst::kIdAnd && e.inst != Inst::kIdImul; // op(x, 0) == x
         const x86::Gp d = regs_.dest(insn.rd);
-        if (insn.rs1 == 0 && has_imm && neutral_zero && !shift) { // li
+        if (r1 == 0 && has_imm && neutral_zero && !shift) { // li
             a_.mov(d, Imm(insn.imm));
             return;
         }
-        if (insn.rs1 != insn.rd) a_.emit(Inst::kIdMov, d, src1);
+        if (r1 != insn.rd) a_.emit(Inst::kIdMov, d, src1);
         if (has_imm) {
             if (insn.imm != 0 || !neutral_zero) a_.emit(e.inst, d, src2);
         } else {
@@ -950,7 +957,8 @@ EnterFn emit_trampoline(CodeArena& arena) {
     a.mov(kCtx, x86::rdi);
     a.mov(kState, x86::rsi);
     a.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
-    a.lea(kEpilogue, x86::ptr(epilogue));
+    a.lea(x86::rax, x86::ptr(epilogue));
+    a.mov(kEpilogue, x86::rax);
     a.jmp(x86::rdx);
     a.bind(epilogue);
     a.mov(ctx_field(offsetof(RunContext, retired)), kRetired);

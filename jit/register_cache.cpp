@@ -8,10 +8,10 @@ namespace tern::jit {
 namespace x86 = asmjit::x86;
 
 namespace {
-// Neither pinned (rbx, r12-r15) nor an emitter's scratch register (rax, rcx,
-// rdx, rsi). All but rbp are caller-saved: helper calls are preceded by
-// clean() and followed by forget() or reload().
-const std::array<x86::Gp, 6> kPool = {x86::rbp, x86::rdi, x86::r8, x86::r9, x86::r10, x86::r11};
+// Neither pinned (rbx, r12, r13, r15) nor an emitter's scratch register (rax,
+// rcx, rdx, rsi). Helper calls are preceded by clean() and followed by
+// forget() or reload(): most of these are caller-saved.
+const std::array<x86::Gp, 7> kPool = {x86::rbp, x86::r14, x86::rdi, x86::r8, x86::r9, x86::r10, x86::r11};
 
 // A register used once gains nothing from a host copy.
 constexpr unsigned kMinUses = 2;
