@@ -162,8 +162,10 @@ class BlockEmitter {
     // rsi = x[rs1] + imm: the virtual address of a load or store.
     void address_to_rsi(const DecodedInsn& insn);
     // Finds the host address of a `size`-byte access at the vaddr in rsi
-    // through the TLB array at `tlb` into rdx; jumps to `slow` on any miss.
+    // through the TLB array at `tlb`: the page in rdx, the offset in rax
+    // (see host_access); jumps to `slow` on any miss.
     void tlb_lookup(int32_t tlb, unsigned size, const Label& slow);
+    static x86::Mem host_access(unsigned size) { return x86::ptr(x86::rdx, x86::rax, 0, 0, size); }
     // Out-of-line exit after a trap in the current instruction (pc is the handler).
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
@@ -372,27 +374,39 @@ void BlockEmitter::emit() {
 
 // ---- building blocks ----
 
+// Registers used at least twice by cache-aware instructions get host
+// registers, those used before the block's first conditional branches first:
+// each branch halves the weight of what follows (a side exit may leave there,
+// and the hot loop of a self-looping block is usually its start).
 void BlockEmitter::allocate_registers() {
     std::array<unsigned, 32> uses{};
-    uint32_t written = 0;
+    std::array<uint32_t, 32> weight{};
+    uint32_t written = 0, use_weight = 1u << 24;
     int64_t offset = 0;
     for (const BlockInsn& bi : block_.insns) {
         const OpEmit& e = op_table()[static_cast<size_t>(bi.insn.op)];
         const bool inline_op = options_.inline_ops && e.emit;
-        if (inline_op && (bi.insn.op == Op::jal || is_conditional_branch(bi.insn.op)) && offset + bi.insn.imm == 0)
-            loops_ = options_.chain;
+        const bool conditional = is_conditional_branch(bi.insn.op);
+        if (inline_op && (bi.insn.op == Op::jal || conditional) && offset + bi.insn.imm == 0) loops_ = options_.chain;
         offset += bi.insn.len;
         if (!inline_op || !e.cache_aware) continue;
         const std::string_view operands = op_info(bi.insn.op).operands;
-        const bool writes = operands.find("xd") != std::string_view::npos;
-        uses[bi.insn.rd] += writes;
-        if (writes) written |= 1u << bi.insn.rd;
-        uses[bi.insn.rs1] += operands.find("xs1") != std::string_view::npos;
-        uses[bi.insn.rs2] += operands.find("xs2") != std::string_view::npos;
+        auto use = [&](unsigned r, std::string_view field) {
+            if (operands.find(field) == std::string_view::npos) return;
+            ++uses[r];
+            weight[r] += use_weight;
+        };
+        use(bi.insn.rd, "xd");
+        use(bi.insn.rs1, "xs1");
+        use(bi.insn.rs2, "xs2");
+        if (operands.find("xd") != std::string_view::npos) written |= 1u << bi.insn.rd;
+        if (conditional && use_weight > 1) use_weight /= 2;
     }
     if (!options_.inline_ops || !options_.cache_registers) return;
-    uses[0] = 0;
-    regs_.allocate(uses);
+    uint32_t eligible = 0;
+    for (unsigned r = 1; r < 32; ++r)
+        if (uses[r] >= 2) eligible |= 1u << r; // a register used once gains nothing from a host copy
+    regs_.allocate(weight, eligible);
     written_ = written & regs_.allocated();
 }
 
@@ -587,7 +601,6 @@ void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
         a_.cmp(x86::eax, Imm(Tlb::kPageSize - size));
         a_.ja(slow);
     }
-    a_.add(x86::rdx, x86::rax);
 }
 
 // ---- instruction classes ----
@@ -776,9 +789,14 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     address_to_rsi(insn);
     const RegisterCache::State before = regs_.state();
     tlb_lookup(l_.tlb_load, size, slow);
-    const x86::Mem src = x86::ptr(x86::rdx, 0, size);
-    a_.emit(e.inst, (is_signed || size == 8) ? x86::Gp(x86::rax) : x86::Gp(x86::eax), src);
-    if (insn.rd) regs_.write(insn.rd, x86::rax);
+    const bool wide = is_signed || size == 8; // else a 32-bit destination zero-extends
+    if (insn.rd && regs_.cached(insn.rd)) {
+        const x86::Gp d = regs_.dest(insn.rd);
+        a_.emit(e.inst, wide ? d : d.r32(), host_access(size));
+    } else {
+        a_.emit(e.inst, wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax), host_access(size));
+        if (insn.rd) regs_.write(insn.rd, x86::rax);
+    }
     a_.bind(done);
     slow_path_call(
         slow, done, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); }, insn.len,
@@ -800,12 +818,20 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     const asmjit::Operand value = rs(insn.rs2);
     const RegisterCache::State before = regs_.state();
     tlb_lookup(l_.tlb_store, size, slow);
-    a_.emit(Inst::kIdMov, x86::rax, value);
-    const x86::Gp narrow = size == 1   ? x86::Gp(x86::al)
-                           : size == 2 ? x86::Gp(x86::ax)
-                           : size == 4 ? x86::Gp(x86::eax)
-                                       : x86::Gp(x86::rax);
-    a_.mov(x86::ptr(x86::rdx, 0, size), narrow);
+    x86::Gp source = x86::rcx; // free after the lookup
+    if (value.isReg())
+        source = value.as<x86::Gp>();
+    else if (insn.rs2)
+        a_.emit(Inst::kIdMov, x86::rcx, value);
+    if (insn.rs2) {
+        const x86::Gp narrow = size == 1   ? x86::Gp(source.r8())
+                               : size == 2 ? x86::Gp(source.r16())
+                               : size == 4 ? x86::Gp(source.r32())
+                                           : x86::Gp(source.r64());
+        a_.mov(host_access(size), narrow);
+    } else {
+        a_.mov(host_access(size), Imm(0));
+    }
     a_.bind(done);
     // The slow path runs with state.x[] current (before.dirty written back).
     slow_path_call(

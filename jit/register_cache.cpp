@@ -12,9 +12,6 @@ namespace {
 // rcx, rdx, rsi). Helper calls are preceded by clean() and followed by
 // forget() or reload(): most of these are caller-saved.
 const std::array<x86::Gp, 7> kPool = {x86::rbp, x86::r14, x86::rdi, x86::r8, x86::r9, x86::r10, x86::r11};
-
-// A register used once gains nothing from a host copy.
-constexpr unsigned kMinUses = 2;
 } // namespace
 
 RegisterCache::RegisterCache(x86::Assembler& a, const x86::Gp& state, int32_t x)
@@ -22,12 +19,13 @@ RegisterCache::RegisterCache(x86::Assembler& a, const x86::Gp& state, int32_t x)
     host_of_.fill(-1);
 }
 
-void RegisterCache::allocate(const std::array<unsigned, 32>& uses) {
-    std::array<unsigned, 31> order; // x1..x31, most used first
+void RegisterCache::allocate(const std::array<uint32_t, 32>& weight, uint32_t eligible) {
+    std::array<unsigned, 31> order; // x1..x31, heaviest first
     std::iota(order.begin(), order.end(), 1u);
-    std::stable_sort(order.begin(), order.end(), [&](unsigned a, unsigned b) { return uses[a] > uses[b]; });
-    for (size_t i = 0; i < kPool.size() && uses[order[i]] >= kMinUses; ++i)
-        host_of_[order[i]] = static_cast<int8_t>(i);
+    std::stable_sort(order.begin(), order.end(), [&](unsigned a, unsigned b) { return weight[a] > weight[b]; });
+    size_t used = 0;
+    for (unsigned r : order)
+        if (used < kPool.size() && (eligible & (1u << r))) host_of_[r] = static_cast<int8_t>(used++);
 }
 
 uint32_t RegisterCache::allocated() const {

@@ -23,9 +23,9 @@ class RegisterCache {
     // `state` holds the HartState*, `x` is the displacement of x[] from it.
     RegisterCache(asmjit::x86::Assembler& a, const asmjit::x86::Gp& state, int32_t x);
 
-    // Gives the host registers to the guest registers with the most uses
-    // (x0 never: it reads its always-zero memory slot).
-    void allocate(const std::array<unsigned, 32>& uses);
+    // Gives the host registers to the `eligible` guest registers of highest
+    // `weight` (x0 never: it reads its always-zero memory slot).
+    void allocate(const std::array<uint32_t, 32>& weight, uint32_t eligible);
     bool cached(unsigned r) const { return host_of_[r] >= 0; }
     // The guest registers that have a host register.
     uint32_t allocated() const;
