@@ -107,10 +107,12 @@ class BlockEmitter {
     BlockEmitter(x86::Assembler& a, const Block& block, CompiledBlock& cb, const HostLayout& layout,
                  const EmitOptions& options)
         : a_(a), block_(block), cb_(cb), l_(layout), options_(options), regs_(a, kState, layout.x),
-          plain_exit_(a.newLabel()) {}
+          chain_entry_(a.newLabel()), plain_exit_(a.newLabel()) {}
 
     void emit();
     const std::vector<SlotLabels>& slots() const { return slots_; }
+    // Where chained jumps enter: kPcBase is already the block's PC there.
+    const Label& chain_entry() const { return chain_entry_; }
 
     // Instruction classes (the table below says which op uses which).
     void alu(const DecodedInsn& insn, const OpEmit& e);
@@ -199,7 +201,8 @@ class BlockEmitter {
     unsigned pending_ = 0; // retired instructions not yet added to the counters
     bool counted_ = false; // the current instruction did its own counting (helper)
     bool ended_ = false;   // the block's exits have been emitted
-    Label plain_exit_;     // jmp to the dispatcher; pc and counters already up to date
+    Label chain_entry_;
+    Label plain_exit_; // jmp to the dispatcher; pc and counters already up to date
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
 };
@@ -330,6 +333,7 @@ const std::array<OpEmit, kOpCount>& op_table() {
 void BlockEmitter::emit() {
     allocate_registers();
     a_.mov(kPcBase, pc_field());
+    a_.bind(chain_entry_);
     if (loops_) {
         regs_.load_all(written_);
         head_ = regs_.state();
@@ -541,13 +545,16 @@ void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const vo
 }
 
 void BlockEmitter::goto_static(int64_t delta) {
-    store_pc(delta);
     const int64_t target_in_page = static_cast<int64_t>(block_.paddr & (Tlb::kPageSize - 1)) + delta;
     const bool same_page = target_in_page >= 0 && target_in_page < static_cast<int64_t>(Tlb::kPageSize);
     if (!options_.chain || !same_page || cb_.exit_count == cb_.exits.size()) {
+        store_pc(delta);
         a_.jmp(kEpilogue);
         return;
     }
+    // A chained jump hands the target's PC over in kPcBase (CompiledBlock::chain_entry);
+    // state.pc is written only when the jump leaves to the dispatcher instead.
+    a_.lea(kPcBase, x86::ptr(kPcBase, static_cast<int32_t>(delta)));
     ChainSlot& slot = cb_.exits[cb_.exit_count++];
     slot.owner = &cb_;
     slot.target_paddr = block_.paddr + static_cast<uint64_t>(delta);
@@ -563,6 +570,7 @@ void BlockEmitter::goto_static(int64_t delta) {
     a_.long_().jmp(labels.stub);
     defer([this, labels] {
         a_.bind(labels.stub);
+        a_.mov(pc_field(), kPcBase);
         a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(labels.slot)));
         a_.mov(ctx_field(offsetof(RunContext, chain_request)), x86::rax);
         a_.jmp(kEpilogue);
@@ -960,6 +968,7 @@ bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout,
     uint8_t* dst = place(code, arena, size);
     if (!dst) return false;
     cb.entry = dst;
+    cb.chain_entry = dst + code.labelOffsetFromBase(emitter.chain_entry());
     cb.code_size = size;
     for (const SlotLabels& s : emitter.slots()) {
         s.slot->rel32 = dst + code.labelOffsetFromBase(s.jump) + 1; // after the E9 opcode

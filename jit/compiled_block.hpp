@@ -26,7 +26,8 @@ struct ChainSlot {
 
 struct CompiledBlock {
     Block* block = nullptr; // the decoded block (cpu/code_cache.hpp); not valid once dead
-    uint8_t* entry = nullptr;
+    uint8_t* entry = nullptr;       // from the dispatcher and indirect jumps: loads the PC from state.pc
+    uint8_t* chain_entry = nullptr; // from chained jumps, which pass the PC in a register
     size_t code_size = 0;
     // One per taken branch inside the block, and the block end's one or two;
     // sized before emission and never resized (slots are pointed to).

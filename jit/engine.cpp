@@ -122,7 +122,7 @@ void Engine::retire(Block& block) {
 }
 
 void Engine::link(ChainSlot& slot, CompiledBlock& target) {
-    slot.point_to(target.entry);
+    slot.point_to(target.chain_entry);
     slot.linked = &target;
     target.incoming.push_back(&slot);
     ++stats_.chain_links;
