@@ -161,24 +161,26 @@ class BlockEmitter {
     // register state `regs`: writes the dirty ones back and leaves, or jumps
     // back to the loop head when the target is the block's own start.
     void exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs);
-    // rsi = x[rs1] + imm: the virtual address of a load or store.
-    void address_to_rsi(const DecodedInsn& insn);
-    // Finds the host address of a `size`-byte access at the vaddr in rsi
+    // The register holding x[rs1] + imm, the virtual address of a load or
+    // store: rs1's host register when imm is 0, else rsi.
+    x86::Gp virtual_address(const DecodedInsn& insn);
+    // Finds the host address of a `size`-byte access at the vaddr in `addr`
     // through the TLB array at `tlb`: the page in rdx, the offset in rax
     // (see host_access); jumps to `slow` on any miss.
-    void tlb_lookup(int32_t tlb, unsigned size, const Label& slow);
+    void tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow);
     static x86::Mem host_access(unsigned size) { return x86::ptr(x86::rdx, x86::rax, 0, 0, size); }
     // Out-of-line exit after a trap in the current instruction (pc is the handler).
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
     Label stop_exit(unsigned len);
     void call(const void* fn);
-    // The out-of-line half of a load or store: helper(ctx, vaddr in rsi, third
+    // The out-of-line half of a load or store: helper(ctx, vaddr in `addr`, third
     // argument set up by `third_arg`), then back to `done`, or a trap/stop exit.
     // `before`: the register state before the instruction (its dirty copies are
     // written back first); `after`: the state at `done`, restored after the call.
     template <class Args>
-    void slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg, unsigned len,
+    void slow_path_call(const Label& slow, const Label& done, const x86::Gp& addr, const void* fn, Args third_arg,
+                        unsigned len,
                         const RegisterCache::State& before, const RegisterCache::State& after);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
 
@@ -459,14 +461,16 @@ void BlockEmitter::write_rd(const DecodedInsn& insn, bool word) {
     regs_.write(insn.rd, x86::rax);
 }
 
-void BlockEmitter::address_to_rsi(const DecodedInsn& insn) {
+x86::Gp BlockEmitter::virtual_address(const DecodedInsn& insn) {
     const asmjit::Operand base = rs(insn.rs1);
-    if (base.isReg() && insn.imm) {
+    if (base.isReg()) {
+        if (!insn.imm) return base.as<x86::Gp>();
         a_.lea(x86::rsi, x86::ptr(base.as<x86::Gp>(), static_cast<int32_t>(insn.imm)));
-        return;
+        return x86::rsi;
     }
     a_.emit(Inst::kIdMov, x86::rsi, base);
     add_const(x86::rsi, insn.imm);
+    return x86::rsi;
 }
 
 void BlockEmitter::exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs) {
@@ -522,17 +526,18 @@ Label BlockEmitter::stop_exit(unsigned len) {
 }
 
 template <class Args>
-void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg,
-                                  unsigned len, const RegisterCache::State& before,
+void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const x86::Gp& addr, const void* fn,
+                                  Args third_arg, unsigned len, const RegisterCache::State& before,
                                   const RegisterCache::State& after) {
     const Label trapped = trap_exit(), stopped = stop_exit(len);
-    defer([this, slow, done, trapped, stopped, fn, third_arg, offset = offset_,
+    defer([this, slow, done, addr, trapped, stopped, fn, third_arg, offset = offset_,
            first = current_ == &block_.insns.front(), before, after] {
         a_.bind(slow);
         regs_.store(before.dirty); // the helper, and a trap, see state.x[]
-        store_pc(offset);          // xepc and the guest-error log need the PC
+        if (addr.id() != x86::rsi.id()) a_.mov(x86::rsi, addr); // before rdi: addr may be rdi
+        store_pc(offset); // xepc and the guest-error log need the PC
         a_.mov(x86::rdi, kCtx);
-        third_arg(); // rsi holds the address already
+        third_arg();
         a_.mov(x86::ecx, Imm(first ? 1 : 0));
         call(fn);
         a_.cmp(x86::eax, Imm(kExit));
@@ -580,9 +585,9 @@ void BlockEmitter::goto_static(int64_t delta) {
 
 static_assert(sizeof(TlbEntry) % 8 == 0, "a TLB entry is indexed as 8-byte units");
 
-void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
+void BlockEmitter::tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow) {
     // Same test as Hart::load/store: tag match, host pointer, access within the page.
-    a_.mov(x86::rax, x86::rsi);
+    a_.mov(x86::rax, addr);
     a_.shr(x86::rax, Tlb::kPageBits);
     if constexpr (Tlb::kEntries == 256) {
         a_.movzx(x86::ecx, x86::al);
@@ -603,7 +608,7 @@ void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
            x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
     a_.test(x86::rdx, x86::rdx);
     a_.jz(slow);
-    a_.mov(x86::eax, x86::esi);
+    a_.mov(x86::eax, addr.r32());
     a_.and_(x86::eax, Imm(Tlb::kPageSize - 1));
     if (size > 1) {
         a_.cmp(x86::eax, Imm(Tlb::kPageSize - size));
@@ -794,9 +799,9 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     const auto size = static_cast<unsigned>(e.arg);
     const bool is_signed = e.inst == Inst::kIdMovsx || e.inst == Inst::kIdMovsxd;
     Label slow = a_.newLabel(), done = a_.newLabel();
-    address_to_rsi(insn);
+    const x86::Gp addr = virtual_address(insn);
     const RegisterCache::State before = regs_.state();
-    tlb_lookup(l_.tlb_load, size, slow);
+    tlb_lookup(addr, l_.tlb_load, size, slow);
     const bool wide = is_signed || size == 8; // else a 32-bit destination zero-extends
     if (insn.rd && regs_.cached(insn.rd)) {
         const x86::Gp d = regs_.dest(insn.rd);
@@ -807,8 +812,8 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     }
     a_.bind(done);
     slow_path_call(
-        slow, done, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); }, insn.len,
-        before, regs_.state());
+        slow, done, addr, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); },
+        insn.len, before, regs_.state());
 }
 
 void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
@@ -822,10 +827,10 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     }();
     const auto size = static_cast<unsigned>(e.arg);
     Label slow = a_.newLabel(), done = a_.newLabel();
-    address_to_rsi(insn);
+    const x86::Gp addr = virtual_address(insn);
     const asmjit::Operand value = rs(insn.rs2);
     const RegisterCache::State before = regs_.state();
-    tlb_lookup(l_.tlb_store, size, slow);
+    tlb_lookup(addr, l_.tlb_store, size, slow);
     x86::Gp source = x86::rcx; // free after the lookup
     if (value.isReg())
         source = value.as<x86::Gp>();
@@ -843,8 +848,8 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     a_.bind(done);
     // The slow path runs with state.x[] current (before.dirty written back).
     slow_path_call(
-        slow, done, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len, before,
-        regs_.state());
+        slow, done, addr, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len,
+        before, regs_.state());
 }
 
 // A branch inside the block leaves it only when taken (a side exit, out of
