@@ -16,6 +16,7 @@
 #include "cpu/code_cache.hpp"
 #include "cpu/hart.hpp"
 #include "jit/code_arena.hpp"
+#include "jit/code_region.hpp"
 #include "jit/compiled_block.hpp"
 #include "jit/helpers.hpp"
 #include "jit/register_cache.hpp"
@@ -99,20 +100,24 @@ struct OpEmit {
 
 struct SlotLabels {
     ChainSlot* slot;
-    Label jump, stub;
+    Label jump, stub, cold, cold_jump;
 };
 
 class BlockEmitter {
   public:
     BlockEmitter(x86::Assembler& a, const Block& block, CompiledBlock& cb, const HostLayout& layout,
-                 const EmitOptions& options)
-        : a_(a), block_(block), cb_(cb), l_(layout), options_(options), regs_(a, kState, layout.x),
-          chain_entry_(a.newLabel()), plain_exit_(a.newLabel()) {}
+                 const EmitOptions& options, const uint8_t* page)
+        : a_(a), block_(block), cb_(cb), l_(layout), options_(options), page_(page), regs_(a, kState, layout.x),
+          load_entry_(a.newLabel()), chain_entry_(a.newLabel()), plain_exit_(a.newLabel()) {}
 
     void emit();
     const std::vector<SlotLabels>& slots() const { return slots_; }
-    // Where chained jumps enter: kPcBase is already the block's PC there.
+    // Where chained jumps enter (kPcBase is already the block's PC there):
+    // with the guest registers in the host registers of this block's
+    // assignment, or in state.x[] (the load entry).
     const Label& chain_entry() const { return chain_entry_; }
+    const Label& load_entry() const { return load_entry_; }
+    uint64_t register_key() const { return regs_.assignment_key(); }
 
     // Instruction classes (the table below says which op uses which).
     void alu(const DecodedInsn& insn, const OpEmit& e);
@@ -154,9 +159,10 @@ class BlockEmitter {
     void allocate_registers();
     // Adds n retired instructions to the run's count (minstret and mcycle follow it, helpers.hpp).
     void flush_counters(unsigned n);
-    // Leaves the block for the guest PC block + delta: a chain slot when the
-    // target is on this physical page, else back to the dispatcher.
-    void goto_static(int64_t delta);
+    // Leaves the block for the guest PC block + delta with the register state
+    // `regs`: a chain slot when the target is on this physical page, else back
+    // to the dispatcher.
+    void goto_static(int64_t delta, const RegisterCache::State& regs);
     // A static exit with `retired` instructions not yet counted and the
     // register state `regs`: writes the dirty ones back and leaves, or jumps
     // back to the loop head when the target is the block's own start.
@@ -189,21 +195,19 @@ class BlockEmitter {
     CompiledBlock& cb_;
     const HostLayout& l_;
     const EmitOptions& options_;
+    const uint8_t* page_; // the block's page (nullptr: not known), for its code region
     RegisterCache regs_;
 
-    // A block that jumps back to its own start loops inside its code (after the
-    // prologue), with its registers kept in host registers across passes.
+    // A block that jumps back to its own start loops to its chain entry,
+    // without the chain slot's indirection.
     bool loops_ = false;
-    uint32_t written_ = 0; // cached guest registers some instruction of the block writes
-    Label loop_head_;
-    RegisterCache::State head_; // the register state at loop_head_
 
     const BlockInsn* current_ = nullptr;
     int64_t offset_ = 0;   // the current instruction's distance from the block's start
     unsigned pending_ = 0; // retired instructions not yet added to the counters
     bool counted_ = false; // the current instruction did its own counting (helper)
     bool ended_ = false;   // the block's exits have been emitted
-    Label chain_entry_;
+    Label load_entry_, chain_entry_;
     Label plain_exit_; // jmp to the dispatcher; pc and counters already up to date
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
@@ -335,13 +339,10 @@ const std::array<OpEmit, kOpCount>& op_table() {
 void BlockEmitter::emit() {
     allocate_registers();
     a_.mov(kPcBase, pc_field());
+    a_.bind(load_entry_);
+    regs_.reload(regs_.allocated());
     a_.bind(chain_entry_);
-    if (loops_) {
-        regs_.load_all(written_);
-        head_ = regs_.state();
-        loop_head_ = a_.newLabel();
-        a_.bind(loop_head_);
-    }
+    regs_.enter_warm();
     a_.inc(ctx_field(offsetof(RunContext, entries)));
     a_.mov(ctx_field(offsetof(RunContext, block_start)), kRetired);
     const auto& table = op_table();
@@ -380,40 +381,40 @@ void BlockEmitter::emit() {
 
 // ---- building blocks ----
 
-// Registers used at least twice by cache-aware instructions get host
-// registers, those used before the block's first conditional branches first:
-// each branch halves the weight of what follows (a side exit may leave there,
-// and the hot loop of a self-looping block is usually its start).
+bool uses_register_cache(Op op) {
+    const OpEmit& e = op_table()[static_cast<size_t>(op)];
+    return e.emit && e.cache_aware;
+}
+
+// The guest registers used most by the code region around the block
+// (jit/code_region.hpp), at least twice, get host registers: the blocks of
+// one loop see the same region and so make the same choice, which lets
+// chained jumps between them keep the registers where they are. A write
+// weighs more than a read: a register the region only reads costs a load
+// from state.x[] per use, one it writes a store and a store-forwarded load.
 void BlockEmitter::allocate_registers() {
-    std::array<unsigned, 32> uses{};
-    std::array<uint32_t, 32> weight{};
-    uint32_t written = 0, use_weight = 1u << 24;
     int64_t offset = 0;
     for (const BlockInsn& bi : block_.insns) {
-        const OpEmit& e = op_table()[static_cast<size_t>(bi.insn.op)];
-        const bool inline_op = options_.inline_ops && e.emit;
-        const bool conditional = is_conditional_branch(bi.insn.op);
-        if (inline_op && (bi.insn.op == Op::jal || conditional) && offset + bi.insn.imm == 0) loops_ = options_.chain;
+        const bool inline_op = options_.inline_ops && op_table()[static_cast<size_t>(bi.insn.op)].emit;
+        const bool jump = bi.insn.op == Op::jal || is_conditional_branch(bi.insn.op);
+        if (inline_op && jump && offset + bi.insn.imm == 0) loops_ = options_.chain;
         offset += bi.insn.len;
-        if (!inline_op || !e.cache_aware) continue;
-        const std::string_view operands = op_info(bi.insn.op).operands;
-        auto use = [&](unsigned r, std::string_view field) {
-            if (operands.find(field) == std::string_view::npos) return;
-            ++uses[r];
-            weight[r] += use_weight;
-        };
-        use(bi.insn.rd, "xd");
-        use(bi.insn.rs1, "xs1");
-        use(bi.insn.rs2, "xs2");
-        if (operands.find("xd") != std::string_view::npos) written |= 1u << bi.insn.rd;
-        if (conditional && use_weight > 1) use_weight /= 2;
     }
     if (!options_.inline_ops || !options_.cache_registers) return;
+    RegisterUses uses;
+    if (page_) {
+        uses = region_register_uses(page_, block_.paddr & (Tlb::kPageSize - 1), &uses_register_cache);
+    } else {
+        for (const BlockInsn& bi : block_.insns)
+            if (uses_register_cache(bi.insn.op)) uses.add(bi.insn);
+    }
+    std::array<uint32_t, 32> weight{};
     uint32_t eligible = 0;
-    for (unsigned r = 1; r < 32; ++r)
-        if (uses[r] >= 2) eligible |= 1u << r; // a register used once gains nothing from a host copy
+    for (unsigned r = 1; r < 32; ++r) {
+        weight[r] = uses.reads[r] + 4 * uses.writes[r];
+        if (uses.reads[r] + uses.writes[r] >= 2) eligible |= 1u << r; // used once: nothing to gain
+    }
     regs_.allocate(weight, eligible);
-    written_ = written & regs_.allocated();
 }
 
 void BlockEmitter::add_const(const x86::Gp& reg, int64_t value) {
@@ -474,20 +475,16 @@ x86::Gp BlockEmitter::virtual_address(const DecodedInsn& insn) {
 }
 
 void BlockEmitter::exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs) {
+    flush_counters(retired);
     if (!(loops_ && delta == 0)) {
-        regs_.store(regs.dirty);
-        flush_counters(retired);
-        goto_static(delta);
+        goto_static(delta, regs);
         return;
     }
-    // Back to the loop head: the register state becomes head_ again.
-    regs_.store(regs.dirty & ~head_.dirty);
-    regs_.reload(head_.loaded & ~regs.loaded);
-    flush_counters(retired);
-    // The checks of a chained jump (goto_static): the slice, pending interrupts.
+    // Back to the warm entry, with the checks of a chained jump (goto_static).
+    regs_.reload(regs_.allocated() & ~regs.loaded);
     a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
-    a_.jb(loop_head_);
-    regs_.store(head_.dirty);
+    a_.jb(chain_entry_);
+    regs_.store(regs_.allocated());
     store_pc(0);
     a_.jmp(kEpilogue);
 }
@@ -549,21 +546,26 @@ void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const x8
     });
 }
 
-void BlockEmitter::goto_static(int64_t delta) {
+void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) {
     const int64_t target_in_page = static_cast<int64_t>(block_.paddr & (Tlb::kPageSize - 1)) + delta;
     const bool same_page = target_in_page >= 0 && target_in_page < static_cast<int64_t>(Tlb::kPageSize);
     if (!options_.chain || !same_page || cb_.exit_count == cb_.exits.size()) {
+        regs_.store(regs.dirty);
         store_pc(delta);
         a_.jmp(kEpilogue);
         return;
     }
-    // A chained jump hands the target's PC over in kPcBase (CompiledBlock::chain_entry);
-    // state.pc is written only when the jump leaves to the dispatcher instead.
+    // A chained jump hands the target's PC over in kPcBase, and every cached
+    // guest register in its host register: a target with the same register
+    // assignment is entered at its chain entry as they are; for any other,
+    // the slot goes through `cold`, which writes them back, to its load entry.
+    // state.pc and state.x[] are written when the jump leaves to the dispatcher.
+    regs_.reload(regs_.allocated() & ~regs.loaded);
     a_.lea(kPcBase, x86::ptr(kPcBase, static_cast<int32_t>(delta)));
     ChainSlot& slot = cb_.exits[cb_.exit_count++];
     slot.owner = &cb_;
     slot.target_paddr = block_.paddr + static_cast<uint64_t>(delta);
-    SlotLabels labels{&slot, a_.newLabel(), a_.newLabel()};
+    SlotLabels labels{&slot, a_.newLabel(), a_.newLabel(), a_.newLabel(), a_.newLabel()};
     // The dispatcher's checks between blocks, done here so a chained loop still
     // ends with the machine's slice, and when an interrupt needs the dispatcher.
     a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
@@ -575,10 +577,17 @@ void BlockEmitter::goto_static(int64_t delta) {
     a_.long_().jmp(labels.stub);
     defer([this, labels] {
         a_.bind(labels.stub);
+        regs_.store(regs_.allocated());
         a_.mov(pc_field(), kPcBase);
         a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(labels.slot)));
         a_.mov(ctx_field(offsetof(RunContext, chain_request)), x86::rax);
         a_.jmp(kEpilogue);
+        a_.bind(labels.cold);
+        regs_.store(regs_.allocated());
+        while ((a_.offset() + 1) % 4)
+            a_.nop();
+        a_.bind(labels.cold_jump);
+        a_.long_().jmp(labels.stub); // patched by the link (ChainSlot::cold_rel32)
     });
     slots_.push_back(labels);
 }
@@ -953,13 +962,22 @@ uint8_t* place(asmjit::CodeHolder& code, CodeArena& arena, size_t& size) {
 
 } // namespace
 
-void ChainSlot::point_to(const uint8_t* target) {
+namespace {
+void patch_rel32(uint8_t* rel32, const uint8_t* target) {
     const auto rel = static_cast<int32_t>(target - (rel32 + 4));
     __atomic_store_n(reinterpret_cast<int32_t*>(rel32), rel, __ATOMIC_RELEASE);
 }
+} // namespace
+
+void ChainSlot::point_to(const uint8_t* target) { patch_rel32(rel32, target); }
+
+void ChainSlot::point_cold_to(const uint8_t* load_entry) {
+    patch_rel32(cold_rel32, load_entry); // unreachable until point_to(cold)
+    point_to(cold);
+}
 
 bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout, const EmitOptions& options,
-                CodeArena& arena) {
+                CodeArena& arena, const uint8_t* page) {
     ThrowOnError on_error;
     asmjit::CodeHolder code;
     code.init(asmjit::Environment::host());
@@ -967,17 +985,21 @@ bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout,
     x86::Assembler a(&code);
     cb.exits.assign(static_exit_bound(block), ChainSlot{}); // fixed from here on: slots are pointed to
     cb.exit_count = 0;
-    BlockEmitter emitter(a, block, cb, layout, options);
+    BlockEmitter emitter(a, block, cb, layout, options, page);
     emitter.emit();
     size_t size = 0;
     uint8_t* dst = place(code, arena, size);
     if (!dst) return false;
     cb.entry = dst;
     cb.chain_entry = dst + code.labelOffsetFromBase(emitter.chain_entry());
+    cb.load_entry = dst + code.labelOffsetFromBase(emitter.load_entry());
+    cb.register_key = emitter.register_key();
     cb.code_size = size;
     for (const SlotLabels& s : emitter.slots()) {
         s.slot->rel32 = dst + code.labelOffsetFromBase(s.jump) + 1; // after the E9 opcode
         s.slot->stub = dst + code.labelOffsetFromBase(s.stub);
+        s.slot->cold_rel32 = dst + code.labelOffsetFromBase(s.cold_jump) + 1;
+        s.slot->cold = dst + code.labelOffsetFromBase(s.cold);
         s.slot->linked = nullptr;
     }
     return true;

@@ -27,10 +27,12 @@ struct EmitOptions {
     bool cache_registers = true; // false: every guest register is read and written in state.x[]
 };
 
-// Translates `block` into `arena` and fills `cb` (entry, size, chain slots).
+// Translates `block` into `arena` and fills `cb` (entries, size, chain slots).
 // False when the arena has no room left (the caller flushes and retries).
+// `page`, the host copy of the block's page, lets the register assignment
+// follow the code around the block (jit/code_region.hpp); nullptr: the block alone.
 bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout, const EmitOptions& options,
-                CodeArena& arena);
+                CodeArena& arena, const uint8_t* page = nullptr);
 
 // The code that enters and leaves translated code, emitted once at the start
 // of the arena: `enter(ctx, &hart.state, entry)` runs blocks until one exits.

@@ -87,9 +87,10 @@ CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
     auto cb = std::make_unique<CompiledBlock>();
     cb->block = &block;
     const HostLayout layout = HostLayout::of(hart);
-    if (!emit_block(block, *cb, layout, options_.emit, arena_)) {
+    const uint8_t* page = hart.bus.ram_pointer(block.paddr & ~(Tlb::kPageSize - 1));
+    if (!emit_block(block, *cb, layout, options_.emit, arena_, page)) {
         flush();
-        if (!emit_block(block, *cb, layout, options_.emit, arena_))
+        if (!emit_block(block, *cb, layout, options_.emit, arena_, page))
             throw std::length_error("jit code arena too small for one block");
     }
     ++stats_.blocks_translated;
@@ -122,7 +123,10 @@ void Engine::retire(Block& block) {
 }
 
 void Engine::link(ChainSlot& slot, CompiledBlock& target) {
-    slot.point_to(target.chain_entry);
+    if (target.register_key == slot.owner->register_key)
+        slot.point_to(target.chain_entry);
+    else
+        slot.point_cold_to(target.load_entry);
     slot.linked = &target;
     target.incoming.push_back(&slot);
     ++stats_.chain_links;

@@ -12,6 +12,7 @@ namespace {
 // rcx, rdx, rsi). Helper calls are preceded by clean() and followed by
 // forget() or reload(): most of these are caller-saved.
 const std::array<x86::Gp, 7> kPool = {x86::rbp, x86::r14, x86::rdi, x86::r8, x86::r9, x86::r10, x86::r11};
+static_assert(kPool.size() * 5 <= 64, "assignment_key: 5 bits per host register");
 } // namespace
 
 RegisterCache::RegisterCache(x86::Assembler& a, const x86::Gp& state, int32_t x)
@@ -41,9 +42,11 @@ x86::Gp RegisterCache::dest(unsigned r) {
     return host(r);
 }
 
-void RegisterCache::load_all(uint32_t dirty) {
-    reload(allocated());
-    state_ = {allocated(), dirty & allocated()};
+uint64_t RegisterCache::assignment_key() const {
+    uint64_t key = 0;
+    for (unsigned r = 1; r < 32; ++r)
+        if (cached(r)) key |= static_cast<uint64_t>(r) << (5 * host_of_[r]); // per host register: its guest register
+    return key;
 }
 
 x86::Gp RegisterCache::host(unsigned r) const { return kPool[static_cast<size_t>(host_of_[r])]; }

@@ -24,11 +24,15 @@ class RegisterCache {
     RegisterCache(asmjit::x86::Assembler& a, const asmjit::x86::Gp& state, int32_t x);
 
     // Gives the host registers to the `eligible` guest registers of highest
-    // `weight` (x0 never: it reads its always-zero memory slot).
+    // `weight`, ties to the lower number (x0 never: it reads its always-zero
+    // memory slot). The same arguments give the same assignment.
     void allocate(const std::array<uint32_t, 32>& weight, uint32_t eligible);
     bool cached(unsigned r) const { return host_of_[r] >= 0; }
     // The guest registers that have a host register.
     uint32_t allocated() const;
+    // Equal for two blocks exactly when they assign the same host registers
+    // to the same guest registers.
+    uint64_t assignment_key() const;
 
     // x[r] as an operand of `bits` (64, 32, 16, 8): its host register, loaded
     // at its first use, or its memory slot. Read every operand of an
@@ -54,9 +58,9 @@ class RegisterCache {
     // After code that may change state.x[] or the host registers (a helper):
     // nothing is loaded any more (clean() first).
     void forget() { state_ = {}; }
-    // The head of a block that jumps back to its own start: every cached
-    // register loaded, and `dirty` treated as dirty on every pass.
-    void load_all(uint32_t dirty);
+    // A block's warm entry (where blocks with the same assignment jump with
+    // their registers): every cached register loaded, and possibly dirty.
+    void enter_warm() { state_ = {allocated(), allocated()}; }
 
   private:
     asmjit::x86::Gp host(unsigned r) const;

@@ -1,0 +1,63 @@
+#include "jit/code_region.hpp"
+
+#include <bitset>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+namespace tern::jit {
+
+namespace {
+constexpr uint64_t kPageSize = 4096;
+// Enough for a loop nest of a few blocks; a region cut by the bound differs
+// from block to block, which only costs the register hand-over.
+constexpr unsigned kMaxInstructions = 128;
+
+bool ends_straight_line(Op op) {
+    return op == Op::jalr || op == Op::illegal || op == Op::fence_i || (op_info(op).match & 0x7f) == 0x73;
+}
+} // namespace
+
+void RegisterUses::add(const DecodedInsn& insn) {
+    const std::string_view operands = op_info(insn.op).operands;
+    writes[insn.rd] += operands.find("xd") != std::string_view::npos;
+    reads[insn.rs1] += operands.find("xs1") != std::string_view::npos;
+    reads[insn.rs2] += operands.find("xs2") != std::string_view::npos;
+}
+
+RegisterUses region_register_uses(const uint8_t* page, uint64_t offset, bool (*counts)(Op)) {
+    RegisterUses uses;
+    std::bitset<kPageSize / 2> seen;
+    std::vector<uint64_t> pending = {offset};
+    unsigned budget = kMaxInstructions;
+    auto go = [&](uint64_t to) { // off the page (below it too: the sum wraps) ends the path
+        if (to <= kPageSize - 2) pending.push_back(to);
+    };
+    while (!pending.empty() && budget) {
+        const uint64_t at = pending.back();
+        pending.pop_back();
+        if (seen[at / 2]) continue;
+        seen[at / 2] = true;
+        uint16_t low;
+        std::memcpy(&low, page + at, 2);
+        uint32_t raw = low;
+        if (instruction_length(low) == 4) {
+            if (at + 4 > kPageSize) continue;
+            uint16_t high;
+            std::memcpy(&high, page + at + 2, 2);
+            raw |= static_cast<uint32_t>(high) << 16;
+        }
+        const DecodedInsn insn = decode(raw);
+        --budget;
+        if (counts(insn.op)) uses.add(insn);
+        if (ends_straight_line(insn.op)) continue;
+        const bool conditional = op_info(insn.op).operands == "xs1,xs2,target";
+        const bool jump = insn.op == Op::jal && insn.rd == 0;
+        // Taken targets first on the stack, so the straight line is followed first.
+        if (conditional || jump) go(at + static_cast<uint64_t>(insn.imm));
+        if (!jump) go(at + insn.len);
+    }
+    return uses;
+}
+
+} // namespace tern::jit
