@@ -123,10 +123,12 @@ void Engine::retire(Block& block) {
 }
 
 void Engine::link(ChainSlot& slot, CompiledBlock& target) {
-    if (target.register_key == slot.owner->register_key)
+    if (target.register_key == slot.owner->register_key) {
         slot.point_to(target.chain_entry);
-    else
+    } else {
         slot.point_cold_to(target.load_entry);
+        ++stats_.cold_links;
+    }
     slot.linked = &target;
     target.incoming.push_back(&slot);
     ++stats_.chain_links;
@@ -147,11 +149,12 @@ void Engine::flush() {
 
 void Engine::print_stats(std::FILE* out) const {
     std::fprintf(out,
-                 "jit: %llu blocks translated, %llu invalidated, %llu chain links, %llu chain hits, "
+                 "jit: %llu blocks translated, %llu invalidated, %llu chain links (%llu cold), %llu chain hits, "
                  "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %zu/%zu code bytes\n",
                  static_cast<unsigned long long>(stats_.blocks_translated),
                  static_cast<unsigned long long>(stats_.invalidations),
                  static_cast<unsigned long long>(stats_.chain_links),
+                 static_cast<unsigned long long>(stats_.cold_links),
                  static_cast<unsigned long long>(stats_.chain_hits),
                  static_cast<unsigned long long>(stats_.dispatches),
                  static_cast<unsigned long long>(stats_.flushes),

@@ -186,7 +186,7 @@ class ProgramGenerator {
 
 void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
     ProgramGenerator gen(seed);
-    uint64_t retired = 0, completed = 0, chain_hits = 0;
+    uint64_t retired = 0, completed = 0, chain_hits = 0, cold_links = 0;
     for (uint64_t n = 0; n < programs; ++n) {
         LockstepPair p(options, 64 << 10);
         // Handler: mepc += 4; mret (the faulting instruction is skipped).
@@ -212,12 +212,16 @@ void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
         if (auto d = p.lockstep.run(end, 5'000)) FAIL("seed " << seed << ", program " << n << ":\n" << *d);
         retired += p.lockstep.retired();
         chain_hits += p.engine.stats().chain_hits;
+        cold_links += p.engine.stats().cold_links;
         if (p.jit.hart.state.pc == end) ++completed;
     }
     MESSAGE("jit fuzz: seed " << seed << ", " << programs << " programs, " << completed << " ran to the end, "
-                              << retired << " instructions compared, " << chain_hits << " chain hits");
+                              << retired << " instructions compared, " << chain_hits << " chain hits, "
+                              << cold_links << " cold links");
     CHECK(completed > programs / 2);
     if (options.emit.chain) CHECK(chain_hits > 0);
+    // Links between blocks of different register assignments write the registers back first.
+    if (options.emit.chain && options.emit.inline_ops && options.emit.cache_registers) CHECK(cold_links > 0);
 }
 
 } // namespace
