@@ -38,6 +38,7 @@ HostLayout HostLayout::of(const Hart& hart) {
     l.mcountinhibit = csr + static_cast<int32_t>(offsetof(CsrState, mcountinhibit));
     l.mip = csr + static_cast<int32_t>(offsetof(CsrState, mip));
     l.mie = csr + static_cast<int32_t>(offsetof(CsrState, mie));
+    l.tlb_fetch = from_state(hart.tlb.fetch.data());
     l.tlb_load = from_state(hart.tlb.load.data());
     l.tlb_store = from_state(hart.tlb.store.data());
     return l;
@@ -915,9 +916,39 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
         a_.jmp(kEpilogue);
         return;
     }
-    // An indirect target: look its translation up without leaving, else the dispatcher.
+    // An indirect target: the block it went to last when that is still the
+    // translation of the target (what helpers::indirect_target would find,
+    // with its checks), else look it up without leaving, else the dispatcher.
+    Label lookup = a_.newLabel();
+    a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
+    a_.jae(plain_exit_);
+    a_.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(&cb_.indirect_cache)));
+    a_.mov(x86::rdx, x86::qword_ptr(x86::rdx));
+    a_.test(x86::rdx, x86::rdx);
+    a_.jz(lookup);
+    a_.mov(x86::rsi, x86::rax);
+    a_.shr(x86::rsi, Tlb::kPageBits);
+    a_.movzx(x86::ecx, x86::sil);
+    a_.lea(x86::ecx, x86::ptr(x86::rcx, x86::rcx, 1)); // entry index in 8-byte units (tlb_lookup)
+    static_assert(Tlb::kEntries == 256 && sizeof(TlbEntry) == 24, "the fetch TLB index above");
+    const int32_t fetch = l_.tlb_fetch;
+    a_.cmp(x86::rsi, x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+    a_.jne(lookup);
+    a_.cmp(x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, host))), Imm(0));
+    a_.je(lookup);
+    a_.mov(x86::rsi, x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, paddr_page))));
+    a_.mov(x86::ecx, x86::eax);
+    a_.and_(x86::ecx, Imm(Tlb::kPageSize - 1));
+    a_.or_(x86::rsi, x86::rcx);
+    a_.cmp(x86::rsi, x86::qword_ptr(x86::rdx, static_cast<int32_t>(offsetof(CompiledBlock, paddr))));
+    a_.jne(lookup);
+    a_.cmp(x86::byte_ptr(x86::rdx, static_cast<int32_t>(offsetof(CompiledBlock, dead))), Imm(0));
+    a_.jne(lookup);
+    a_.jmp(x86::qword_ptr(x86::rdx, static_cast<int32_t>(offsetof(CompiledBlock, entry))));
+    a_.bind(lookup);
     a_.mov(x86::rdi, kCtx);
     a_.mov(x86::rsi, x86::rax);
+    a_.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(&cb_.indirect_cache)));
     call(reinterpret_cast<const void*>(&helpers::indirect_target));
     a_.test(x86::rax, x86::rax);
     a_.jz(plain_exit_);

@@ -30,6 +30,7 @@ struct ChainSlot {
 
 struct CompiledBlock {
     Block* block = nullptr; // the decoded block (cpu/code_cache.hpp); not valid once dead
+    uint64_t paddr = 0;     // the block's physical address (kept when dead)
     uint8_t* entry = nullptr;       // from the dispatcher and indirect jumps: loads the PC from state.pc
     uint8_t* load_entry = nullptr;  // from chained jumps, which pass the PC in a register
     uint8_t* chain_entry = nullptr; // ... and the guest registers in host registers (same register_key)
@@ -41,6 +42,10 @@ struct CompiledBlock {
     unsigned exit_count = 0;
     std::vector<ChainSlot*> incoming; // linked slots of other blocks that jump here
     bool dead = false;                // invalidated: never entered again
+    // The block this block's jalr went to last (its inline cache): generated
+    // code enters it directly when the target's fetch translation still gives
+    // its paddr and it is not dead. Freed only with every translation (a flush).
+    CompiledBlock* indirect_cache = nullptr;
 };
 
 } // namespace tern::jit

@@ -86,6 +86,7 @@ void Engine::print_listing(std::FILE* out, const CompiledBlock& cb) {
 CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
     auto cb = std::make_unique<CompiledBlock>();
     cb->block = &block;
+    cb->paddr = block.paddr;
     const HostLayout layout = HostLayout::of(hart);
     const uint8_t* page = hart.bus.ram_pointer(block.paddr & ~(Tlb::kPageSize - 1));
     if (!emit_block(block, *cb, layout, options_.emit, arena_, page)) {
