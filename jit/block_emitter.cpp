@@ -387,21 +387,27 @@ bool uses_register_cache(Op op) {
     return e.emit && e.cache_aware;
 }
 
-// The guest registers used most by the code region around the block
+// In a block that jumps backwards (part of a loop, most likely run many
+// times), the guest registers used most by the code region around the block
 // (jit/code_region.hpp), at least twice, get host registers: the blocks of
 // one loop see the same region and so make the same choice, which lets
 // chained jumps between them keep the registers where they are. A write
 // weighs more than a read: a register the region only reads costs a load
 // from state.x[] per use, one it writes a store and a store-forwarded load.
+// Other blocks (run once or a few times, like most of an OS boot) work on
+// state.x[]: loading and writing back registers, and finding the region,
+// would cost more than they save there.
 void BlockEmitter::allocate_registers() {
     int64_t offset = 0;
+    bool backwards = false;
     for (const BlockInsn& bi : block_.insns) {
         const bool inline_op = options_.inline_ops && op_table()[static_cast<size_t>(bi.insn.op)].emit;
         const bool jump = bi.insn.op == Op::jal || is_conditional_branch(bi.insn.op);
         if (inline_op && jump && offset + bi.insn.imm == 0) loops_ = options_.chain;
+        if (inline_op && jump && bi.insn.imm < 0) backwards = true;
         offset += bi.insn.len;
     }
-    if (!options_.inline_ops || !options_.cache_registers) return;
+    if (!options_.inline_ops || !options_.cache_registers || !(backwards || options_.cache_in_every_block)) return;
     RegisterUses uses;
     if (page_) {
         uses = region_register_uses(page_, block_.paddr & (Tlb::kPageSize - 1), &uses_register_cache);

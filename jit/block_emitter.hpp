@@ -25,6 +25,7 @@ struct EmitOptions {
     bool inline_ops = true; // false: every instruction calls its interpreter semantics
     bool chain = true;      // false: every block returns to the dispatcher
     bool cache_registers = true; // false: every guest register is read and written in state.x[]
+    bool cache_in_every_block = false; // true: also blocks that do not jump backwards (tests)
 };
 
 // Translates `block` into `arena` and fills `cb` (entries, size, chain slots).

@@ -18,11 +18,26 @@ bool ends_straight_line(Op op) {
 }
 } // namespace
 
+namespace {
+// Per op: which of rd, rs1, rs2 are integer register operands (by the operand list).
+enum : uint8_t { kRd = 1, kRs1 = 2, kRs2 = 4 };
+const std::array<uint8_t, kOpCount> kRegisterOperands = [] {
+    std::array<uint8_t, kOpCount> t{};
+    for (size_t i = 0; i < kOpCount; ++i) {
+        const std::string_view operands = op_info(static_cast<Op>(i)).operands;
+        t[i] = (operands.find("xd") != std::string_view::npos ? kRd : 0) |
+               (operands.find("xs1") != std::string_view::npos ? kRs1 : 0) |
+               (operands.find("xs2") != std::string_view::npos ? kRs2 : 0);
+    }
+    return t;
+}();
+} // namespace
+
 void RegisterUses::add(const DecodedInsn& insn) {
-    const std::string_view operands = op_info(insn.op).operands;
-    writes[insn.rd] += operands.find("xd") != std::string_view::npos;
-    reads[insn.rs1] += operands.find("xs1") != std::string_view::npos;
-    reads[insn.rs2] += operands.find("xs2") != std::string_view::npos;
+    const uint8_t operands = kRegisterOperands[static_cast<size_t>(insn.op)];
+    writes[insn.rd] += (operands & kRd) != 0;
+    reads[insn.rs1] += (operands & kRs1) != 0;
+    reads[insn.rs2] += (operands & kRs2) != 0;
 }
 
 RegisterUses region_register_uses(const uint8_t* page, uint64_t offset, bool (*counts)(Op)) {

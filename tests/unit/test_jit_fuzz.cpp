@@ -230,6 +230,12 @@ TEST_CASE("jit fuzz: random programs, JIT with inlining and chaining") {
     fuzz({}, env_or("TERN_JIT_FUZZ_SEED", 1), env_or("TERN_JIT_FUZZ_PROGRAMS", 150));
 }
 
+TEST_CASE("jit fuzz: random programs, guest registers in host registers in every block") {
+    jit::EngineOptions options;
+    options.emit.cache_in_every_block = true;
+    fuzz(options, env_or("TERN_JIT_FUZZ_SEED", 1) + 3, env_or("TERN_JIT_FUZZ_PROGRAMS", 150) / 2 + 1);
+}
+
 TEST_CASE("jit fuzz: random programs, guest registers always in memory") {
     jit::EngineOptions options;
     options.emit.cache_registers = false;
