@@ -589,6 +589,7 @@ void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) 
         a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(labels.slot)));
         a_.mov(ctx_field(offsetof(RunContext, chain_request)), x86::rax);
         a_.jmp(kEpilogue);
+        if (!regs_.allocated()) return; // nothing to write back: a cold link goes straight to the load entry
         a_.bind(labels.cold);
         regs_.store(regs_.allocated());
         while ((a_.offset() + 1) % 4)
@@ -1009,6 +1010,10 @@ void patch_rel32(uint8_t* rel32, const uint8_t* target) {
 void ChainSlot::point_to(const uint8_t* target) { patch_rel32(rel32, target); }
 
 void ChainSlot::point_cold_to(const uint8_t* load_entry) {
+    if (!cold) { // this block keeps no guest register in a host register
+        point_to(load_entry);
+        return;
+    }
     patch_rel32(cold_rel32, load_entry); // unreachable until point_to(cold)
     point_to(cold);
 }
@@ -1035,8 +1040,10 @@ bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout,
     for (const SlotLabels& s : emitter.slots()) {
         s.slot->rel32 = dst + code.labelOffsetFromBase(s.jump) + 1; // after the E9 opcode
         s.slot->stub = dst + code.labelOffsetFromBase(s.stub);
-        s.slot->cold_rel32 = dst + code.labelOffsetFromBase(s.cold_jump) + 1;
-        s.slot->cold = dst + code.labelOffsetFromBase(s.cold);
+        if (code.isLabelBound(s.cold)) {
+            s.slot->cold_rel32 = dst + code.labelOffsetFromBase(s.cold_jump) + 1;
+            s.slot->cold = dst + code.labelOffsetFromBase(s.cold);
+        }
         s.slot->linked = nullptr;
     }
     return true;

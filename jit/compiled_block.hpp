@@ -20,6 +20,7 @@ struct ChainSlot {
     uint8_t* rel32 = nullptr;        // the jump's displacement field (4-byte aligned)
     uint8_t* stub = nullptr;         // where the jump goes while unlinked
     uint8_t* cold = nullptr;         // writes the guest registers back, then jumps through cold_rel32
+                                     // (nullptr: the owner keeps none in host registers)
     uint8_t* cold_rel32 = nullptr;   // (4-byte aligned)
     CompiledBlock* linked = nullptr; // the block it jumps to, when linked
 
