@@ -9,9 +9,10 @@ namespace tern::jit {
 
 namespace {
 constexpr uint64_t kPageSize = 4096;
-// Enough for a loop nest of a few blocks; a region cut by the bound differs
+// Enough for an inner loop of a few blocks (finding the region is a cost of
+// every translation); a region cut by the bound differs
 // from block to block, which only costs the register hand-over.
-constexpr unsigned kMaxInstructions = 128;
+constexpr unsigned kMaxInstructions = 40;
 
 bool ends_straight_line(Op op) {
     return op == Op::jalr || op == Op::illegal || op == Op::fence_i || (op_info(op).match & 0x7f) == 0x73;
