@@ -23,7 +23,7 @@ template <class T> void load_reserved(Hart& hart, const DecodedInsn& insn) {
     uint8_t* host = hart.atomic_pointer(RS1, sizeof(T), AccessType::Load);
     if (!host) return;
     T value = __atomic_load_n(reinterpret_cast<T*>(host), __ATOMIC_ACQUIRE);
-    hart.state.reservation = {true, paddr_of<T>(hart, host)};
+    hart.state.reservation = {true, paddr_of<T>(hart, host), value};
     WRITE_RD(extend(value));
 }
 
@@ -33,11 +33,14 @@ template <class T> void store_conditional(Hart& hart, const DecodedInsn& insn) {
     const uint64_t paddr = paddr_of<T>(hart, host);
     const bool success = hart.state.reservation.valid && hart.state.reservation.paddr == paddr;
     hart.state.reservation.valid = false; // every SC clears the reservation (spec 14.2)
-    if (success) {
-        __atomic_store_n(reinterpret_cast<T*>(host), static_cast<T>(RS2), __ATOMIC_RELEASE);
-        hart.bus.notify_store(paddr, sizeof(T));
-    }
-    WRITE_RD(success ? 0 : 1);
+    // Harts on other threads may have written the location since the LR: a
+    // compare-and-swap against the LR's value keeps their store from being lost.
+    // (Interim: a store of the same value is not noticed yet.)
+    T expected = static_cast<T>(hart.state.reservation.value);
+    const bool stored = success && __atomic_compare_exchange_n(reinterpret_cast<T*>(host), &expected, static_cast<T>(RS2), false,
+                                                               __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    if (stored) hart.bus.notify_store(paddr, sizeof(T), hart.id());
+    WRITE_RD(stored ? 0 : 1);
 }
 
 // Applies `op(old, rs2)` atomically with a compare-and-swap loop.
@@ -50,7 +53,7 @@ template <class T, class F> void amo(Hart& hart, const DecodedInsn& insn, F op) 
     while (!__atomic_compare_exchange_n(p, &old, static_cast<T>(op(old, operand)), true, __ATOMIC_SEQ_CST,
                                         __ATOMIC_RELAXED)) {
     }
-    hart.bus.notify_store(paddr_of<T>(hart, host), sizeof(T));
+    hart.bus.notify_store(paddr_of<T>(hart, host), sizeof(T), hart.id());
     WRITE_RD(extend(old));
 }
 

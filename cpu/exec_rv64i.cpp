@@ -1,4 +1,6 @@
 // RV64I base integer instructions (unprivileged spec, chapters 2 and 5).
+#include <thread>
+
 #include "cpu/code_cache.hpp"
 #include "cpu/exec_helpers.hpp"
 
@@ -86,7 +88,12 @@ SEMANTICS(sraw) { WRITE_RD(static_cast<int32_t>(RS1) >> (RS2 & 31)); }
 // so memory fences have nothing to order yet (threaded harts will change that).
 SEMANTICS(fence) {}
 SEMANTICS(fence_tso) {}
-SEMANTICS(pause) {}
+// A spin-wait hint (Zihintpause): a hart on its own host thread gives the host
+// CPU away, so the hart it waits for can run when there are more harts than
+// host cores (as a hypervisor's pause-loop exiting does).
+SEMANTICS(pause) {
+    if (hart.on_own_thread) std::this_thread::yield();
+}
 
 SEMANTICS(ecall) {
     switch (hart.state.priv) {

@@ -13,6 +13,7 @@ enum class Privilege : uint8_t { User = 0, Supervisor = 1, Machine = 3 };
 struct Reservation {
     bool valid = false;
     uint64_t paddr = 0; // physical address of the reserved naturally aligned doubleword/word
+    uint64_t value = 0; // what the LR read: the SC's compare-and-swap expects it
 };
 
 struct HartState {

@@ -2,6 +2,7 @@
 // SiFive platform-level interrupt controller (RISC-V PLIC spec 1.0.0), laid
 // out as on QEMU's virt: two contexts per hart, M-mode (2h) and S-mode (2h+1).
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -29,7 +30,8 @@ class Plic final : public Device, public InterruptController {
     void set_level(uint32_t source, bool level) override;
 
     // The external-interrupt line of a context: an enabled pending source above its threshold.
-    bool context_pending(unsigned context) const;
+    // Harts read it from their own threads without the device lock.
+    bool context_pending(unsigned context) const { return outputs_[context].load(std::memory_order_acquire); }
     unsigned contexts() const { return static_cast<unsigned>(contexts_.size()); }
 
   private:
@@ -45,7 +47,9 @@ class Plic final : public Device, public InterruptController {
         words[source / 32] = (words[source / 32] & ~(1u << (source % 32))) | (uint32_t{value} << (source % 32));
     }
     uint32_t claim(unsigned context);
+    bool compute_output(unsigned context) const;
     void changed() {
+        for (unsigned c = 0; c < contexts_.size(); ++c) outputs_[c].store(compute_output(c), std::memory_order_release);
         if (on_change_) on_change_();
     }
     void complete(unsigned context, uint32_t source, const RegisterAccess& access);
@@ -57,6 +61,7 @@ class Plic final : public Device, public InterruptController {
     std::array<uint32_t, kWords> level_{};     // current input levels
     std::array<uint32_t, kWords> in_flight_{}; // claimed, not yet completed
     std::vector<Context> contexts_;
+    std::vector<std::atomic<bool>> outputs_; // context_pending(), as of the last change
 };
 
 } // namespace tern

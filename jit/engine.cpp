@@ -28,8 +28,15 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
     RunContext ctx;
     ctx.hart = &hart;
     ctx.steps_start = hart.steps;
+    // Kicks from other threads zero ctx.limit while this run lasts, and only then.
+    struct LimitAttachment {
+        HartControl& control;
+        ~LimitAttachment() { control.detach_limit(); }
+    } attachment{hart.control};
+    hart.control.attach_limit(&ctx.limit);
     // Like interpret(): the budget counts steps (max(1, retired) per block).
     while (ctx.retired + ctx.zero_blocks < budget) {
+        if (hart.control.attention()) break;
         cache_.release_retired();
         service_interrupts(hart);
         if (hart.state.wfi) break;
@@ -61,7 +68,7 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
         ++stats_.dispatches;
         const uint64_t entries = ctx.entries;
         // A pending enabled interrupt may be taken at the next block boundary (or end WFI).
-        ctx.limit = (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget - ctx.zero_blocks;
+        hart.control.set_limit(&ctx.limit, (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget - ctx.zero_blocks);
         enter_(&ctx, &hart.state, cb->entry);
         helpers::sync_counters(&ctx);
         hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
@@ -141,17 +148,30 @@ void Engine::flush() {
     ++stats_.flushes;
 }
 
-void Engine::print_stats(std::FILE* out) const {
+void Engine::print_stats(std::FILE* out) const { jit::print_stats(out, stats_, arena_.used(), arena_.capacity()); }
+
+Stats& Stats::operator+=(const Stats& other) {
+    blocks_translated += other.blocks_translated;
+    invalidations += other.invalidations;
+    chain_links += other.chain_links;
+    chain_hits += other.chain_hits;
+    dispatches += other.dispatches;
+    flushes += other.flushes;
+    interpreted += other.interpreted;
+    return *this;
+}
+
+void print_stats(std::FILE* out, const Stats& stats, size_t code_bytes_used, size_t code_bytes_capacity) {
     std::fprintf(out,
                  "jit: %llu blocks translated, %llu invalidated, %llu chain links, %llu chain hits, "
                  "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %zu/%zu code bytes\n",
-                 static_cast<unsigned long long>(stats_.blocks_translated),
-                 static_cast<unsigned long long>(stats_.invalidations),
-                 static_cast<unsigned long long>(stats_.chain_links),
-                 static_cast<unsigned long long>(stats_.chain_hits),
-                 static_cast<unsigned long long>(stats_.dispatches),
-                 static_cast<unsigned long long>(stats_.flushes),
-                 static_cast<unsigned long long>(stats_.interpreted), arena_.used(), arena_.capacity());
+                 static_cast<unsigned long long>(stats.blocks_translated),
+                 static_cast<unsigned long long>(stats.invalidations),
+                 static_cast<unsigned long long>(stats.chain_links),
+                 static_cast<unsigned long long>(stats.chain_hits),
+                 static_cast<unsigned long long>(stats.dispatches),
+                 static_cast<unsigned long long>(stats.flushes),
+                 static_cast<unsigned long long>(stats.interpreted), code_bytes_used, code_bytes_capacity);
 }
 
 } // namespace tern::jit

@@ -1,5 +1,6 @@
 #include "jit/helpers.hpp"
 
+#include <atomic>
 #include <type_traits>
 
 #include "cpu/code_cache.hpp"
@@ -14,7 +15,7 @@ namespace {
 // once, and the interpreter would take the interrupt at the next block
 // boundary, so chained and indirect jumps must go back to the dispatcher.
 void notice_interrupts(RunContext* ctx, const Hart& hart) {
-    if (hart.state.csr.mip & hart.state.csr.mie) ctx->limit = 0;
+    if (hart.state.csr.mip & hart.state.csr.mie) std::atomic_ref<uint64_t>(ctx->limit).store(0);
 }
 
 // The interpreter's epilogue of a trapped instruction: the handler is the next
@@ -96,7 +97,7 @@ template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t valu
 
 const uint8_t* indirect_target(RunContext* ctx, uint64_t pc) noexcept {
     Hart& hart = *ctx->hart;
-    if (ctx->retired >= ctx->limit) return nullptr;
+    if (ctx->retired >= std::atomic_ref<uint64_t>(ctx->limit).load(std::memory_order_relaxed)) return nullptr;
     // The dispatcher's fetch_block without its slow paths (TLB refill, decoding, translating).
     const TlbEntry& e = hart.tlb.fetch[Tlb::index(pc)];
     if (e.tag != pc >> Tlb::kPageBits || !e.host) return nullptr;
