@@ -18,8 +18,8 @@ constexpr uint64_t kSliceInstructions = 20'000;
 } // namespace
 
 Machine::Machine(const MachineConfig& cfg)
-    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), clint(clock, cfg.harts, [this] { kick_all(); }),
-      plic(cfg.harts, [this] { kick_all(); }),
+    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), clint(clock, cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
+      plic(cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
       uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
       test_device([this](SifiveTest::Request request, int status) {
           reset_requested_ = request == SifiveTest::Request::Reset;
@@ -143,14 +143,44 @@ void Machine::set_jit_listing(std::FILE* out) {
 }
 
 void Machine::serve_host_io() {
-    auto lock = bus.lock_devices();
-    rtc.poll();
-    if (!console_) return;
-    while (uart.can_receive())
-        if (auto byte = console_->poll_input()) uart.receive(*byte);
-        else break;
-    if (console_->quit_requested()) request_exit(0);
-    console_->flush();
+    bool show_harts = false;
+    {
+        auto lock = bus.lock_devices();
+        rtc.poll();
+        if (!console_) return;
+        while (uart.can_receive())
+            if (auto byte = console_->poll_input()) uart.receive(*byte);
+            else break;
+        if (console_->quit_requested()) request_exit(0);
+        show_harts = console_->take_hart_status_request();
+        console_->flush();
+    }
+    // Not under the device lock: a hart waiting for it could never reach its pause point.
+    if (show_harts) {
+        const std::string text = hart_status();
+        auto lock = bus.lock_devices();
+        for (char c : text) console_->write(static_cast<uint8_t>(c));
+        console_->flush();
+    }
+}
+
+std::string Machine::hart_status() {
+    // Round-robin harts are all stopped whenever host I/O is served.
+    const bool threaded = !config.deterministic;
+    if (threaded) pause_all();
+    std::string text = "\r\n";
+    for (const auto& hart : harts) {
+        const HartState& s = hart->state;
+        static constexpr const char* kPrivilege[] = {"U", "S", "?", "M"};
+        char line[160];
+        std::snprintf(line, sizeof line, "hart %d: %s-mode pc=0x%016llx mip=0x%llx mie=0x%llx minstret=%llu%s\r\n",
+                      hart->id(), kPrivilege[static_cast<unsigned>(s.priv) & 3], static_cast<unsigned long long>(s.pc),
+                      static_cast<unsigned long long>(s.csr.mip), static_cast<unsigned long long>(s.csr.mie),
+                      static_cast<unsigned long long>(s.csr.minstret), s.wfi ? " (wfi)" : "");
+        text += line;
+    }
+    if (threaded) resume_all();
+    return text;
 }
 
 // Timer deadlines (mtime ticks) that can end this hart's WFI: only timers

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/bus.hpp"
@@ -63,6 +64,9 @@ class Machine {
     // one pauser at a time, and never from a hart's own thread.
     void pause_all();
     void resume_all();
+
+    // One line per hart (privilege, pc, minstret, WFI), taken while the harts are paused.
+    std::string hart_status();
 
     // The host side of the serial console; without one, output goes to stdout.
     void attach_console(Console* console) { console_ = console; }

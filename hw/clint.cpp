@@ -2,7 +2,7 @@
 
 namespace tern {
 
-Clint::Clint(MachineClock& clock, unsigned harts, std::function<void()> on_change)
+Clint::Clint(MachineClock& clock, unsigned harts, ChangeFn on_change)
     : clock_(clock), on_change_(std::move(on_change)), msip_(harts), mtimecmp_(harts) {
     for (auto& cmp : mtimecmp_) cmp.store(~0ull);
     // Order matches enum Reg.
@@ -27,7 +27,11 @@ void Clint::write(const RegisterAccess& access, uint64_t value) {
     case kMtimecmp: mtimecmp_[access.index].store(access.merge_into(mtimecmp_[access.index].load(), value)); break;
     default: clock_.set_mtime(access.merge_into(clock_.mtime(), value)); break;
     }
-    if (on_change_) on_change_();
+    if (!on_change_) return;
+    if (access.id == kMtime)
+        for (unsigned hart = 0; hart < msip_.size(); ++hart) on_change_(hart);
+    else
+        on_change_(access.index);
 }
 
 } // namespace tern

@@ -16,8 +16,10 @@ class Clint final : public Device {
     static constexpr uint64_t kBase = 0x0200'0000;
     static constexpr uint64_t kSize = 0x1'0000;
 
-    // `on_change` runs after every register write, so the harts' mip follows at once.
-    Clint(MachineClock& clock, unsigned harts, std::function<void()> on_change = {});
+    // `on_change(hart)` runs after a register write that may change that hart's
+    // lines (msip, mtimecmp: its own hart; mtime: every hart), so its mip follows at once.
+    using ChangeFn = std::function<void(unsigned hart)>;
+    Clint(MachineClock& clock, unsigned harts, ChangeFn on_change = {});
 
     std::string_view name() const override { return "clint"; }
     std::span<const RegisterDecl> registers() const override { return registers_; }
@@ -32,7 +34,7 @@ class Clint final : public Device {
   private:
     enum Reg { kMsip, kMtimecmp, kMtime };
     MachineClock& clock_;
-    std::function<void()> on_change_;
+    ChangeFn on_change_;
     std::vector<RegisterDecl> registers_;
     std::vector<std::atomic<uint32_t>> msip_;
     std::vector<std::atomic<uint64_t>> mtimecmp_;

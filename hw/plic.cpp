@@ -6,7 +6,7 @@ namespace {
 constexpr uint32_t kPriorityMask = 7; // 3 priority bits, as QEMU's virt (WARL)
 }
 
-Plic::Plic(unsigned harts, std::function<void()> on_change)
+Plic::Plic(unsigned harts, ChangeFn on_change)
     : on_change_(std::move(on_change)), contexts_(2 * harts), outputs_(2 * harts) {
     const uint32_t n = static_cast<uint32_t>(contexts_.size());
     // Order matches enum Reg. Source 0 does not exist, so priority starts at source 1's slot.

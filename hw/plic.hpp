@@ -19,8 +19,9 @@ class Plic final : public Device, public InterruptController {
     static constexpr uint32_t kSources = 96; // riscv,ndev: sources 1..96; 0 means "none"
     static constexpr uint32_t kWords = (kSources + 1 + 31) / 32;
 
-    // `on_change` runs whenever a context's output line may have changed.
-    explicit Plic(unsigned harts, std::function<void()> on_change = {});
+    // `on_change(hart)` runs whenever the M or S output line of that hart's contexts changed.
+    using ChangeFn = std::function<void(unsigned hart)>;
+    explicit Plic(unsigned harts, ChangeFn on_change = {});
 
     std::string_view name() const override { return "plic"; }
     std::span<const RegisterDecl> registers() const override { return registers_; }
@@ -48,13 +49,16 @@ class Plic final : public Device, public InterruptController {
     }
     uint32_t claim(unsigned context);
     bool compute_output(unsigned context) const;
+    // Recomputes every output line after a state change; tells on_change about those that moved.
     void changed() {
-        for (unsigned c = 0; c < contexts_.size(); ++c) outputs_[c].store(compute_output(c), std::memory_order_release);
-        if (on_change_) on_change_();
+        for (unsigned c = 0; c < contexts_.size(); ++c) {
+            const bool level = compute_output(c);
+            if (outputs_[c].exchange(level, std::memory_order_acq_rel) != level && on_change_) on_change_(c / 2);
+        }
     }
     void complete(unsigned context, uint32_t source, const RegisterAccess& access);
 
-    std::function<void()> on_change_;
+    ChangeFn on_change_;
     std::vector<RegisterDecl> registers_;
     std::array<uint32_t, kSources + 1> priority_{};
     std::array<uint32_t, kWords> pending_{};
