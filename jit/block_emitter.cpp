@@ -119,6 +119,8 @@ class BlockEmitter {
     void fp_load(const DecodedInsn& insn, const OpEmit& e);
     void fp_store(const DecodedInsn& insn, const OpEmit& e);
     void fp_arith(const DecodedInsn& insn, const OpEmit& e);
+    void fp_fused(const DecodedInsn& insn, const OpEmit& e);
+    void fp_to_int(const DecodedInsn& insn, const OpEmit& e);
     void fp_sign_inject(const DecodedInsn& insn, const OpEmit& e);
     void fp_compare(const DecodedInsn& insn, const OpEmit& e);
     void fp_move(const DecodedInsn& insn, const OpEmit& e);
@@ -162,6 +164,7 @@ class BlockEmitter {
     void fp_require_rne(const DecodedInsn& insn, bool need_nx, const Label& slow);
     void fp_require_boxed(unsigned r, const Label& slow);
     void fp_wrote_f();
+    void fp_write_result(const DecodedInsn& insn, bool single, int checks, const Label& slow);
     void fp_call_semantics(const Label& trapped, const Label& stopped, int64_t offset, const BlockInsn* bi);
     void fp_slow_path(const Label& slow, const Label& done);
 
