@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 #include <vector>
+#include <xmmintrin.h>
 
 #include "cpu/csr_bits.hpp"
 #include "cpu/fpu.hpp"
@@ -168,4 +169,20 @@ TEST_CASE("jit fp: flw NaN-boxes, fsw stores the low bits, compressed c.fld/c.fs
     p.jit.bus.read(kData + 24, 8, copied);
     CHECK(low == 0x89abcdef);
     CHECK(copied == 0x400921fb54442d18ull);
+}
+
+TEST_CASE("jit fp: cpu/fpu.cpp leaves MXCSR as inline FP code needs it (RNE, exceptions masked, no FTZ/DAZ)") {
+    constexpr uint32_t kControlBits = ~0x3fu; // all but the sticky flags
+    constexpr uint32_t kDefault = 0x1f80;
+    REQUIRE((_mm_getcsr() & kControlBits) == kDefault);
+    uint32_t flags = 0;
+    for (unsigned rm = fpu::kRNE; rm <= fpu::kRMM; ++rm) {
+        fpu::Ieee<double>::add(0x3ff0000000000000, 0x3ca0000000000000, rm, flags);
+        fpu::Ieee<double>::fma(0x3ff0000000000001, 0x3ff0000000000001, 0x8000000000000001, rm, flags);
+        fpu::Ieee<float>::mul(0x3f800001, 0x3f800001, rm, flags);
+        fpu::Ieee<float>::fma(0x3f800001, 0x3f800001, 0x00000001, rm, flags);
+        fpu::narrow(0x3ff0000000000001, rm, flags);
+        fpu::IntConvert<double, int64_t>::to_int(0x3fe8000000000000, rm, flags);
+        CHECK((_mm_getcsr() & kControlBits) == kDefault);
+    }
 }
