@@ -27,13 +27,12 @@ constexpr uint64_t kBox = 0xffffffff00000000ull;
 
 // Operands in f0..f9 (and x5..x9 for the integer-source ops): zeros, infinities, NaNs (quiet, signalling),
 // subnormals, the smallest normal, a product that underflows or overflows, inexact sums, an unboxed single.
-const std::vector<uint64_t> kDoubles = {0x3ff0000000000001, 1ull << 63, 0x7ff0000000000000, 0x7ff8000000000000,
-                                        0x7ff0000000000001, 0x000fffffffffffff, 0x0010000000000000,
-                                        0x2000000000000000, 0x5ff0000000000000, 0xbfd5555555555555};
-const std::vector<uint64_t> kSingles = {kBox | 0x3f800001, kBox | 0x80000000, kBox | 0x7f800000,
-                                        kBox | 0x7fc00000, kBox | 0x7f800001, kBox | 0x007fffff,
-                                        kBox | 0x00800000, kBox | 0x1f800000, kBox | 0x5f800000,
-                                        0x00000000bf800000};
+const std::vector<uint64_t> kDoubles = {
+    0x3ff0000000000001, 1ull << 63,         0x7ff0000000000000, 0x7ff8000000000000, 0x7ff0000000000001,
+    0x000fffffffffffff, 0x0010000000000000, 0x2000000000000000, 0x5ff0000000000000, 0xbfd5555555555555};
+const std::vector<uint64_t> kSingles = {
+    kBox | 0x3f800001, kBox | 0x80000000, kBox | 0x7f800000, kBox | 0x7fc00000, kBox | 0x7f800001,
+    kBox | 0x007fffff, kBox | 0x00800000, kBox | 0x1f800000, kBox | 0x5f800000, 0x00000000bf800000};
 const std::vector<uint64_t> kIntegers = {0, ~0ull, 1ull << 63, 0x0020000000000001, 0x7fffffff};
 constexpr unsigned kOperands = 10;
 
@@ -81,20 +80,21 @@ TEST_CASE("jit fp: every F/D op equals the interpreter on special values in ever
             for (unsigned frm : rm == 7 ? std::vector<unsigned>{0, 1, 2, 3, 4} : std::vector<unsigned>{0})
                 for (uint32_t fflags : {0u, fpu::kNX})
                     for (uint64_t fs : {kFsInitial, csr_bits::kFSDirty}) {
-                        const bool single = op_info(op).mnemonic.find(".s") != std::string_view::npos &&
-                                            op != Op::fcvt_s_d;
+                        const bool single =
+                            op_info(op).mnemonic.find(".s") != std::string_view::npos && op != Op::fcvt_s_d;
                         p.both([&](Hart& h) {
                             for (unsigned r = 0; r < kOperands; ++r)
                                 h.state.f[r] = single ? kSingles[r] : kDoubles[r];
                             for (unsigned r = 0; r < 5; ++r)
                                 h.set_x(5 + r, kIntegers[r]);
                             h.state.csr.fcsr = frm << fpu::kFrmShift | fflags;
-                            h.state.csr.mstatus = (h.state.csr.mstatus & ~(csr_bits::kFS | csr_bits::kSD)) | fs;
+                            h.state.csr.mstatus =
+                                (h.state.csr.mstatus & ~(csr_bits::kFS | csr_bits::kSD)) | fs;
                             h.state.pc = kCode;
                         });
                         if (auto d = p.lockstep.run(end, 1000))
-                            FAIL(op_info(op).mnemonic << " rm=" << rm << " frm=" << frm << " fflags=" << fflags
-                                                      << " fs=" << fs << "\n"
+                            FAIL(op_info(op).mnemonic << " rm=" << rm << " frm=" << frm
+                                                      << " fflags=" << fflags << " fs=" << fs << "\n"
                                                       << *d);
                         REQUIRE(p.jit.hart.state.pc == end);
                     }
@@ -124,7 +124,8 @@ TEST_CASE("jit fp: FS Off makes inline F/D illegal, an f write makes FS Dirty, o
         CHECK(h->state.csr.minstret == 1);
     }
 
-    // Initial: everything runs, the first f write makes FS Dirty and sets SD; fflags gets NX? (1 + 1 is exact.)
+    // Initial: everything runs, the first f write makes FS Dirty and sets SD; fflags gets NX? (1 + 1 is
+    // exact.)
     p.both([](Hart& h) {
         h.state.csr.mstatus |= kFsInitial;
         h.state.pc = kCode;
@@ -171,7 +172,8 @@ TEST_CASE("jit fp: flw NaN-boxes, fsw stores the low bits, compressed c.fld/c.fs
     CHECK(copied == 0x400921fb54442d18ull);
 }
 
-TEST_CASE("jit fp: cpu/fpu.cpp leaves MXCSR as inline FP code needs it (RNE, exceptions masked, no FTZ/DAZ)") {
+TEST_CASE(
+    "jit fp: cpu/fpu.cpp leaves MXCSR as inline FP code needs it (RNE, exceptions masked, no FTZ/DAZ)") {
     constexpr uint32_t kControlBits = ~0x3fu; // all but the sticky flags
     constexpr uint32_t kDefault = 0x1f80;
     REQUIRE((_mm_getcsr() & kControlBits) == kDefault);

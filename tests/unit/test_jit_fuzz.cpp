@@ -100,12 +100,28 @@ class ProgramGenerator {
     // NaNs, subnormals, the smallest normal, the largest finite, values whose products under- or overflow),
     // sometimes random bits or an improperly boxed single.
     uint64_t fp_value() {
-        static const uint64_t kDoubles[] = {
-            0, 1ull << 63, 0x3ff0000000000000, 0xbff8000000000000, 0x3fe0000000000000, 0x3ff0000000000001,
-            0x7ff0000000000000, 0xfff0000000000000, 0x7ff8000000000000, 0x7ff0000000000001,
-            0xfff4000000000123, 0x0010000000000000, 0x000fffffffffffff, 1, 0x7fefffffffffffff,
-            0x0018000000000000, 0x2000000000000000, 0x5ff0000000000000, 0x43e0000000000000, 0xc3e0000000000000,
-            0x41dfffffffc00000, 0x4330000000000001};
+        static const uint64_t kDoubles[] = {0,
+                                            1ull << 63,
+                                            0x3ff0000000000000,
+                                            0xbff8000000000000,
+                                            0x3fe0000000000000,
+                                            0x3ff0000000000001,
+                                            0x7ff0000000000000,
+                                            0xfff0000000000000,
+                                            0x7ff8000000000000,
+                                            0x7ff0000000000001,
+                                            0xfff4000000000123,
+                                            0x0010000000000000,
+                                            0x000fffffffffffff,
+                                            1,
+                                            0x7fefffffffffffff,
+                                            0x0018000000000000,
+                                            0x2000000000000000,
+                                            0x5ff0000000000000,
+                                            0x43e0000000000000,
+                                            0xc3e0000000000000,
+                                            0x41dfffffffc00000,
+                                            0x4330000000000001};
         static const uint32_t kSingles[] = {0,          0x80000000, 0x3f800000, 0xbfc00000, 0x3f000000,
                                             0x3f800001, 0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001,
                                             0xffa00123, 0x00800000, 0x007fffff, 1,          0x7f7fffff,
@@ -118,7 +134,9 @@ class ProgramGenerator {
         case 4: return 0xffffffff00000000ull | kSingles[pick(std::size(kSingles))];
         default: { // short significands: ties and exact results
             const uint64_t d = kDoubles[pick(std::size(kDoubles))] ^ (rng_() & 0x800f000000000000ull);
-            return pick(2) ? d : 0xffffffff00000000ull | (kSingles[pick(std::size(kSingles))] ^ (rng_() & 0x80700000));
+            return pick(2) ? d
+                           : 0xffffffff00000000ull |
+                                 (kSingles[pick(std::size(kSingles))] ^ (rng_() & 0x80700000));
         }
         }
     }
@@ -156,8 +174,10 @@ class ProgramGenerator {
     // changes: Off (F/D illegal), Initial, Clean, Dirty.
     void fp_csr() {
         switch (pick(8)) {
-        case 0: case 1: code_.push_back(encode(Op::csrrwi, dest(), pick(5) ? pick(5) : pick(8), 0, kFrm)); break;
-        case 2: case 3: code_.push_back(encode(Op::csrrwi, dest(), pick(3) ? 0 : pick(32), 0, kFflags)); break;
+        case 0:
+        case 1: code_.push_back(encode(Op::csrrwi, dest(), pick(5) ? pick(5) : pick(8), 0, kFrm)); break;
+        case 2:
+        case 3: code_.push_back(encode(Op::csrrwi, dest(), pick(3) ? 0 : pick(32), 0, kFflags)); break;
         case 4: code_.push_back(encode(Op::csrrs, dest(), 0, 0, kFcsr)); break;
         default: {
             const unsigned t = 1 + pick(kLoopCounter - 1);
@@ -177,8 +197,8 @@ class ProgramGenerator {
     // Mostly inside the data window (aligned or not, some crossing its pages);
     // sometimes through an arbitrary register, which usually faults.
     uint32_t memory() {
-        static constexpr Op kMemory[] = {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw, Op::lwu, Op::ld, Op::sb,
-                                         Op::sh, Op::sw,  Op::sd,  Op::flw, Op::fld, Op::fsw, Op::fsd};
+        static constexpr Op kMemory[] = {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw,  Op::lwu, Op::ld, Op::sb,
+                                         Op::sh, Op::sw,  Op::sd, Op::flw, Op::fld, Op::fsw, Op::fsd};
         const Op op = kMemory[pick(std::size(kMemory))];
         const unsigned base = pick(16) ? kDataBase : reg();
         const int64_t offset = static_cast<int64_t>(pick(2048)) - 1024; // x31 + offset crosses a page
