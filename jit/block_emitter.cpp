@@ -182,8 +182,8 @@ class BlockEmitter {
     Label plain_exit_;     // jmp to the dispatcher; pc and counters already up to date
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
-    // What earlier F/D instructions of this block established about mstatus.FS
-    // (nothing but a CSR write changes it, and every other helper call forgets it).
+    // What earlier F/D instructions of this block established about mstatus.FS: only a
+    // CSR instruction can change it, and `fallback`, which runs those, forgets both.
     bool fs_known_on_ = false, fs_known_dirty_ = false;
     bool fp_slow_needed_ = false; // the current FP instruction's inline checks can jump to its slow path
 };
