@@ -160,8 +160,10 @@ class BlockEmitter {
     x86::Mem freg(unsigned r, unsigned size = 8, int32_t at = 0) const {
         return x86::ptr(kState, l_.f + 8 * static_cast<int32_t>(r) + at, size);
     }
-    void fp_require_enabled(const Label& slow);
-    void fp_require_rne(const DecodedInsn& insn, bool need_nx, const Label& slow);
+    bool fp_require_enabled(const Label& slow);
+    unsigned fp_fcsr_need(const DecodedInsn& insn, bool need_nx) const;
+    void fp_check_fcsr(unsigned need, const Label& fail);
+    void fp_fcsr_path(const Label& pre, const Label& done, unsigned need, bool used);
     void fp_require_boxed(unsigned r, const Label& slow);
     void fp_wrote_f();
     void fp_write_result(const DecodedInsn& insn, bool single, int checks, const Label& slow);
@@ -183,8 +185,9 @@ class BlockEmitter {
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
     // What earlier F/D instructions of this block established about mstatus.FS: only a
-    // CSR instruction can change it, and `fallback`, which runs those, forgets both.
+    // CSR instruction can change it, and `fallback`, which runs those, forgets it.
     bool fs_known_on_ = false, fs_known_dirty_ = false;
+    unsigned fcsr_known_ = 0;     // the same for frm and NX (fp_emit::kFrmIsRne, kNxAccrued)
     bool fp_slow_needed_ = false; // the current FP instruction's inline checks can jump to its slow path
 };
 
@@ -691,7 +694,8 @@ void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
     a_.test(x86::eax, x86::eax);
     a_.jnz(plain_exit_);
     counted_ = true;
-    fs_known_on_ = fs_known_dirty_ = false; // a CSR write may have changed FS
+    fs_known_on_ = fs_known_dirty_ = false; // a CSR write may have changed FS, frm or fflags
+    fcsr_known_ = 0;
 }
 
 #include "jit/block_emitter_fp.inc"

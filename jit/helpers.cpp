@@ -78,6 +78,12 @@ uint32_t exec_fp(RunContext* ctx, const BlockInsn* bi, uint32_t first) noexcept 
     return hart.code_cache.generation() == generation ? kContinue : kStop;
 }
 
+uint32_t interpret_rest(RunContext* ctx, const BlockInsn* insn, uint32_t count) noexcept {
+    for (uint32_t i = 0; i < count; ++i)
+        if (exec_insn(ctx, insn + i) != kContinue) break;
+    return kExit;
+}
+
 template <class T, bool Signed>
 uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd, uint32_t first) noexcept {
     Hart& hart = *ctx->hart;

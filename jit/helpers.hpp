@@ -35,6 +35,11 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* insn) noexcept;
 // form. Returns what the load/store helpers below return, with `first` as there.
 uint32_t exec_fp(RunContext* ctx, const BlockInsn* insn, uint32_t first) noexcept;
 
+// Runs `count` instructions from `insn` on through exec_insn, as the rest of
+// the block, and returns kExit: state.pc must be the first one's PC and
+// ctx->retired must count every instruction before it.
+uint32_t interpret_rest(RunContext* ctx, const BlockInsn* insn, uint32_t count) noexcept;
+
 // The slow paths of inline loads and stores: exactly hart.load/hart.store.
 // A load writes x[rd] (kept zero for rd = 0). kExit when the access trapped
 // (state.pc is then the handler); kStop when the access (a store, or a page

@@ -188,3 +188,31 @@ TEST_CASE(
         CHECK((_mm_getcsr() & kControlBits) == kDefault);
     }
 }
+
+TEST_CASE("jit fp: frm and NX are checked once per block; when they fail, the block ends as interpreted") {
+    LockstepPair p;
+    p.write_code(kHandler, {kSpin});
+    p.both([](Hart& h) { h.state.csr.mtvec = kHandler; });
+    const auto dyn = [](Op op, unsigned rd, unsigned rs1, unsigned rs2) {
+        return encode(op, rd, rs1, rs2) | fpu::kDYN << 12;
+    };
+    // An exact sum (NX stays as it was), then inexact operations, an integer op and a conversion in RTZ.
+    p.write_code(kCode, {dyn(Op::fadd_d, 3, 1, 1), dyn(Op::fmul_d, 4, 3, 2), encode(Op::addi, 5, 5, 0, 1),
+                         dyn(Op::fdiv_d, 5, 4, 2), encode(Op::fcvt_l_d, 6, 5, 0) | fpu::kRTZ << 12,
+                         dyn(Op::fsub_d, 6, 5, 1), kSpin});
+    for (unsigned frm = 0; frm <= 4; ++frm)
+        for (uint32_t fflags : {0u, fpu::kNX, fpu::kNV})
+            for (uint64_t fs : {kFsInitial, csr_bits::kFSDirty}) {
+                p.both([&](Hart& h) {
+                    h.state.f[1] = 0x3ff8000000000000; // 1.5
+                    h.state.f[2] = 0x3fd5555555555555; // about 1/3
+                    h.state.csr.fcsr = frm << fpu::kFrmShift | fflags;
+                    h.state.csr.mstatus = (h.state.csr.mstatus & ~(csr_bits::kFS | csr_bits::kSD)) | fs;
+                    h.state.pc = kCode;
+                });
+                if (auto d = p.lockstep.run(kCode + 24, 10))
+                    FAIL("frm=" << frm << " fflags=" << fflags << " fs=" << fs << "\n" << *d);
+                CHECK(p.jit.hart.state.pc == kCode + 24);
+                CHECK((p.jit.hart.state.csr.fcsr & fpu::kNX) != 0);
+            }
+}
