@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cpu/code_cache.hpp"
+#include "cpu/fpu.hpp"
 #include "cpu/hart.hpp"
 #include "jit/code_arena.hpp"
 #include "jit/compiled_block.hpp"
@@ -37,6 +38,9 @@ HostLayout HostLayout::of(const Hart& hart) {
     l.mie = csr + static_cast<int32_t>(offsetof(CsrState, mie));
     l.tlb_load = from_state(hart.tlb.load.data());
     l.tlb_store = from_state(hart.tlb.store.data());
+    l.f = static_cast<int32_t>(offsetof(HartState, f));
+    l.fcsr = csr + static_cast<int32_t>(offsetof(CsrState, fcsr));
+    l.mstatus = csr + static_cast<int32_t>(offsetof(CsrState, mstatus));
     return l;
 }
 
@@ -111,6 +115,16 @@ class BlockEmitter {
     void jal(const DecodedInsn& insn, const OpEmit& e);
     void jalr(const DecodedInsn& insn, const OpEmit& e);
     void fallback(const DecodedInsn& insn, const OpEmit& e);
+    // F and D (block_emitter_fp.inc).
+    void fp_load(const DecodedInsn& insn, const OpEmit& e);
+    void fp_store(const DecodedInsn& insn, const OpEmit& e);
+    void fp_arith(const DecodedInsn& insn, const OpEmit& e);
+    void fp_fused(const DecodedInsn& insn, const OpEmit& e);
+    void fp_to_int(const DecodedInsn& insn, const OpEmit& e);
+    void fp_sign_inject(const DecodedInsn& insn, const OpEmit& e);
+    void fp_compare(const DecodedInsn& insn, const OpEmit& e);
+    void fp_move(const DecodedInsn& insn, const OpEmit& e);
+    void fp_semantics(const DecodedInsn& insn, const OpEmit& e);
 
   private:
     x86::Mem xreg(unsigned r) const { return x86::qword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
@@ -142,6 +156,19 @@ class BlockEmitter {
     template <class Args>
     void slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg, unsigned len);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
+    // F and D building blocks (block_emitter_fp.inc).
+    x86::Mem freg(unsigned r, unsigned size = 8, int32_t at = 0) const {
+        return x86::ptr(kState, l_.f + 8 * static_cast<int32_t>(r) + at, size);
+    }
+    bool fp_require_enabled(const Label& slow);
+    unsigned fp_fcsr_need(const DecodedInsn& insn, bool need_nx) const;
+    void fp_check_fcsr(unsigned need, const Label& fail);
+    void fp_fcsr_path(const Label& pre, const Label& done, unsigned need, bool used);
+    void fp_require_boxed(unsigned r, const Label& slow);
+    void fp_wrote_f();
+    void fp_write_result(const DecodedInsn& insn, bool single, int checks, const Label& slow);
+    void fp_call_semantics(const Label& trapped, const Label& stopped, int64_t offset, const BlockInsn* bi);
+    void fp_slow_path(const Label& slow, const Label& done);
 
     x86::Assembler& a_;
     const Block& block_;
@@ -157,7 +184,14 @@ class BlockEmitter {
     Label plain_exit_;     // jmp to the dispatcher; pc and counters already up to date
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
+    // What earlier F/D instructions of this block established about mstatus.FS: only a
+    // CSR instruction can change it, and `fallback`, which runs those, forgets it.
+    bool fs_known_on_ = false, fs_known_dirty_ = false;
+    unsigned fcsr_known_ = 0;     // the same for frm and NX (fp_emit::kFrmIsRne, kNxAccrued)
+    bool fp_slow_needed_ = false; // the current FP instruction's inline checks can jump to its slow path
 };
+
+void add_fp_ops(std::array<OpEmit, kOpCount>& t); // block_emitter_fp.inc
 
 std::array<OpEmit, kOpCount> make_table() {
     std::array<OpEmit, kOpCount> t{};
@@ -264,6 +298,7 @@ std::array<OpEmit, kOpCount> make_table() {
         set_effect(op, &E::branch, Inst::kIdNone, static_cast<int>(cc));
     set_effect(Op::jal, &E::jal);
     set_effect(Op::jalr, &E::jalr);
+    add_fp_ops(t);
     return t;
 }
 
@@ -659,7 +694,11 @@ void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
     a_.test(x86::eax, x86::eax);
     a_.jnz(plain_exit_);
     counted_ = true;
+    fs_known_on_ = fs_known_dirty_ = false; // a CSR write may have changed FS, frm or fflags
+    fcsr_known_ = 0;
 }
+
+#include "jit/block_emitter_fp.inc"
 
 // Turns asmjit's error codes into an exception: they mean a bug in an emitter.
 class ThrowOnError : public asmjit::ErrorHandler {

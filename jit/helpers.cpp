@@ -67,6 +67,24 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* bi) noexcept {
     return straight && !hart.state.wfi ? kContinue : kExit;
 }
 
+uint32_t exec_fp(RunContext* ctx, const BlockInsn* bi, uint32_t first) noexcept {
+    Hart& hart = *ctx->hart;
+    sync_steps(ctx); // an FP load may read mtime
+    const uint64_t generation = hart.code_cache.generation();
+    if (!execute_insn(hart, bi->fn, bi->insn)) {
+        if (first) ++ctx->zero_blocks;
+        return kExit;
+    }
+    notice_interrupts(ctx, hart);
+    return hart.code_cache.generation() == generation ? kContinue : kStop;
+}
+
+uint32_t interpret_rest(RunContext* ctx, const BlockInsn* insn, uint32_t count) noexcept {
+    for (uint32_t i = 0; i < count; ++i)
+        if (exec_insn(ctx, insn + i) != kContinue) break;
+    return kExit;
+}
+
 template <class T, bool Signed>
 uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd, uint32_t first) noexcept {
     Hart& hart = *ctx->hart;
