@@ -1,9 +1,9 @@
 #include "jit/engine.hpp"
 
-#include "cpu/disassembler.hpp"
-#include "jit/host_disasm.hpp"
+#include <string>
 
 #include "cpu/code_cache.hpp"
+#include "cpu/disassembler.hpp"
 #include "cpu/hart.hpp"
 #include "cpu/interpreter.hpp"
 #include "jit/helpers.hpp"
@@ -78,16 +78,20 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
 }
 
 // -d out_asm: the guest block as objdump would print it, then its host code.
+// Written with one call, so listings of harts on other threads do not interleave.
 void Engine::print_listing(std::FILE* out, const CompiledBlock& cb) {
     const Block& block = *cb.block;
-    std::fprintf(out, "IN: guest block at physical 0x%llx\n", static_cast<unsigned long long>(block.paddr));
+    char line[64];
+    std::snprintf(line, sizeof line, "IN: guest block at physical 0x%llx\n", static_cast<unsigned long long>(block.paddr));
+    std::string text = line;
     uint64_t paddr = block.paddr;
     for (const BlockInsn& bi : block.insns) {
-        std::fprintf(out, "  0x%llx:  %s\n", static_cast<unsigned long long>(paddr),
-                     disassemble(bi.insn, paddr).c_str());
+        std::snprintf(line, sizeof line, "  0x%llx:  ", static_cast<unsigned long long>(paddr));
+        text += line + disassemble(bi.insn, paddr) + "\n";
         paddr += bi.insn.len;
     }
-    std::fprintf(out, "OUT: host code\n%s\n", disassemble_host(cb).c_str());
+    text += "OUT: host code\n" + disassemble_host(cb) + "\n";
+    std::fwrite(text.data(), 1, text.size(), out);
 }
 
 CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
