@@ -90,6 +90,15 @@ std::string Console::help_text() {
            "C-a C-a  send C-a\r\n";
 }
 
+void Console::wait_for_input(int wake_fd, int timeout_ms) {
+    pollfd fds[2] = {{wake_fd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+    // At end of input stdin stays readable: leave it out, or this would never block.
+    if (::poll(fds, input_open_ ? 2 : 1, timeout_ms) > 0 && (fds[0].revents & POLLIN)) {
+        uint64_t count;
+        [[maybe_unused]] ssize_t n = ::read(wake_fd, &count, sizeof count);
+    }
+}
+
 std::optional<uint8_t> Console::poll_input() {
     while (input_open_) {
         pollfd pfd{STDIN_FILENO, POLLIN, 0};

@@ -34,6 +34,9 @@ class Console {
     void flush();
     // A byte for the guest, if the user typed one; handles Ctrl-A commands.
     std::optional<uint8_t> poll_input();
+    // Blocks until the user types something, `wake_fd` becomes readable (it is
+    // then drained), or `timeout_ms` passes: the host I/O thread's idle wait.
+    void wait_for_input(int wake_fd, int timeout_ms);
     bool quit_requested() const { return quit_; }
     // True once after the user typed Ctrl-A i.
     bool take_hart_status_request() { return std::exchange(hart_status_requested_, false); }

@@ -4,6 +4,11 @@
 #include <stdexcept>
 #include <cstdio>
 #include <thread>
+#include <utility>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "core/console.hpp"
 #include "cpu/csr_bits.hpp"
@@ -52,7 +57,12 @@ Machine::Machine(const MachineConfig& cfg)
             if (hart->id() == own) hart->tlb.flush_physical(page);
             else hart->control.post_page(page, HartControl::PageEvent::Flagged);
     };
+    // Last, so that nothing after it can throw and leak it.
+    io_wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (io_wake_fd_ < 0) throw std::runtime_error("cannot create an eventfd for the host I/O thread");
 }
+
+Machine::~Machine() { ::close(io_wake_fd_); }
 
 void Machine::attach_virtio() {
     for (const MachineConfig::Drive& drive : config.drives) {
@@ -88,8 +98,34 @@ void Machine::install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, co
 }
 
 void Machine::console_write(uint8_t byte) {
-    if (console_) console_->write(byte);
-    else std::fputc(byte, stdout);
+    if (!console_) {
+        std::fputc(byte, stdout);
+        return;
+    }
+    console_->write(byte);
+    // The I/O thread flushes what is left of a line (a shell prompt) once per burst.
+    if (!io_wake_pending_.exchange(true, std::memory_order_acq_rel)) wake_host_io();
+}
+
+void Machine::wake_host_io() {
+    if (io_wake_fd_ < 0) return;
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = ::write(io_wake_fd_, &one, sizeof one);
+}
+
+// The host I/O thread's idle wait: console input, a wake-up (exit, output) or
+// 10 ms, whichever comes first (the RTC alarm is polled at that pace).
+void Machine::wait_for_host_io() {
+    constexpr int kPollMs = 10;
+    if (console_) {
+        console_->wait_for_input(io_wake_fd_, kPollMs);
+        return;
+    }
+    pollfd fd{io_wake_fd_, POLLIN, 0};
+    if (::poll(&fd, 1, kPollMs) > 0) {
+        uint64_t count;
+        [[maybe_unused]] ssize_t n = ::read(io_wake_fd_, &count, sizeof count);
+    }
 }
 
 void Machine::update_interrupt_lines(Hart& hart) {
@@ -124,6 +160,7 @@ void Machine::request_exit(int status) {
     int running = kRunning;
     exit_status_.compare_exchange_strong(running, status);
     kick_all();
+    wake_host_io();
 }
 
 void Machine::print_jit_stats(std::FILE* out) const {
@@ -146,6 +183,7 @@ void Machine::serve_host_io() {
     bool show_harts = false;
     {
         auto lock = bus.lock_devices();
+        io_wake_pending_.store(false, std::memory_order_release);
         rtc.poll();
         if (!console_) return;
         while (uart.can_receive())
@@ -302,7 +340,7 @@ void Machine::run_threaded() {
     // This thread serves the console, the RTC's alarm and exits while the harts run.
     while (!exit_requested()) {
         serve_host_io();
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        wait_for_host_io();
     }
     for (auto& thread : threads) thread.join();
 }

@@ -44,6 +44,7 @@ class Machine {
     // Throws std::runtime_error with a one-line reason when the configuration cannot be built
     // (e.g. a disk image that cannot be opened).
     explicit Machine(const MachineConfig& config);
+    ~Machine();
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 
@@ -129,8 +130,14 @@ class Machine {
     void sleep_until_interrupt();
     void park_if_pause_requested();
     void console_write(uint8_t byte);
+    // Wakes the host I/O thread (an exit, or console output to flush).
+    void wake_host_io();
+    void wait_for_host_io();
 
     Console* console_ = nullptr;
+    // The host I/O thread sleeps in poll() on stdin and this eventfd (threaded runs only).
+    int io_wake_fd_ = -1; // set once in the constructor
+    std::atomic<bool> io_wake_pending_{false};
     std::atomic<int> exit_status_{kRunning};
     std::atomic<bool> reset_requested_{false};
     std::exception_ptr hart_failure_; // the first exception a hart thread threw (guarded by pause_mutex_)
