@@ -6,6 +6,7 @@
 #include <asmjit/x86.h>
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <stdexcept>
@@ -37,6 +38,7 @@ HostLayout HostLayout::of(const Hart& hart) {
     l.mie = csr + static_cast<int32_t>(offsetof(CsrState, mie));
     l.tlb_load = from_state(hart.tlb.load.data());
     l.tlb_store = from_state(hart.tlb.store.data());
+    l.reservations_active = &hart.bus.reservations.active();
     return l;
 }
 
@@ -591,6 +593,10 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     a_.mov(x86::rsi, xreg(insn.rs1));
     add_const(x86::rsi, insn.imm);
     tlb_lookup(l_.tlb_store, size, slow);
+    static_assert(sizeof(std::atomic<uint32_t>) == 4);
+    a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(l_.reservations_active)));
+    a_.cmp(x86::dword_ptr(x86::rax), Imm(0)); // see Hart::store
+    a_.jne(slow);
     a_.mov(x86::rax, xreg(insn.rs2));
     const x86::Gp value = size == 1   ? x86::Gp(x86::al)
                           : size == 2 ? x86::Gp(x86::ax)
