@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cpu/code_cache.hpp"
+#include "cpu/fence.hpp"
 #include "cpu/hart.hpp"
 #include "jit/code_arena.hpp"
 #include "jit/compiled_block.hpp"
@@ -112,6 +113,7 @@ class BlockEmitter {
     void branch(const DecodedInsn& insn, const OpEmit& e);
     void jal(const DecodedInsn& insn, const OpEmit& e);
     void jalr(const DecodedInsn& insn, const OpEmit& e);
+    void fence(const DecodedInsn& insn, const OpEmit& e);
     void fallback(const DecodedInsn& insn, const OpEmit& e);
 
   private:
@@ -266,6 +268,8 @@ std::array<OpEmit, kOpCount> make_table() {
         set_effect(op, &E::branch, Inst::kIdNone, static_cast<int>(cc));
     set_effect(Op::jal, &E::jal);
     set_effect(Op::jalr, &E::jalr);
+    set_effect(Op::fence, &E::fence);
+    set_effect(Op::fence_tso, &E::fence);
     return t;
 }
 
@@ -652,6 +656,12 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     a_.test(x86::rax, x86::rax);
     a_.jz(plain_exit_);
     a_.jmp(x86::rax);
+}
+
+// As the interpreter's FENCE (cpu/exec_rv64i.cpp): only store-load ordering
+// needs an instruction on x86; FENCE.TSO (fm=1000) never asks for it.
+void BlockEmitter::fence(const DecodedInsn& insn, const OpEmit&) {
+    if (insn.op == Op::fence && fence_orders_store_load(static_cast<uint32_t>(insn.imm))) a_.mfence();
 }
 
 // Any op without an inline form: its interpreter semantics through a helper.

@@ -12,6 +12,8 @@
 
 #include "core/dma.hpp"
 #include "cpu/csr_bits.hpp"
+#include "cpu/fence.hpp"
+#include "jit/host_disasm.hpp"
 #include "test_csr_harness.hpp"
 #include "test_jit_harness.hpp"
 
@@ -238,4 +240,32 @@ TEST_CASE("reservations: a JIT-inlined store breaks another hart's reservation")
     uint64_t v = 0;
     s.bus.read(kData, 8, v);
     CHECK(v == kValue);
+}
+
+TEST_CASE("fences: only store-load ordering needs a host fence on x86") {
+    using namespace fence_bits;
+    auto imm = [](uint32_t predecessors, uint32_t successors) { return predecessors << 4 | successors; };
+    CHECK(fence_orders_store_load(imm(kR | kW, kR | kW)));
+    CHECK(fence_orders_store_load(imm(kI | kO | kR | kW, kI | kO | kR | kW)));
+    CHECK(fence_orders_store_load(imm(kW, kR)));
+    CHECK(fence_orders_store_load(imm(kO, kI)));
+    CHECK_FALSE(fence_orders_store_load(imm(kR, kR | kW)));
+    CHECK_FALSE(fence_orders_store_load(imm(kR | kW, kW)));
+    CHECK_FALSE(fence_orders_store_load(imm(kW, kW)));
+    CHECK_FALSE(fence_orders_store_load(imm(kR, kR)));
+
+    constexpr uint64_t kCode = jit::Sandbox::kRamBase;
+    for (auto [insn, mfence] : {std::pair{encode(Op::fence, 0, 0, 0, imm(kR | kW, kR | kW)), true},
+                                {encode(Op::fence, 0, 0, 0, imm(kR, kR)), false},
+                                {encode(Op::fence, 0, 0, 0, imm(kW, kW)), false},
+                                {encode(Op::fence_tso), false}}) {
+        jit::Sandbox s;
+        jit::Engine engine(s.cache);
+        s.write_code(kCode, {insn, encode(Op::jal, 0, 0, 0, 0)});
+        engine.run(s.hart, 1);
+        const Block* block = s.cache.lookup(kCode);
+        REQUIRE(block);
+        REQUIRE(block->compiled);
+        CHECK((jit::disassemble_host(*block->compiled).find("mfence") != std::string::npos) == mfence);
+    }
 }
