@@ -16,11 +16,13 @@
 // land after the LR's load (on x86 a store waits in the store buffer while
 // later loads go ahead). So the SC writes with a compare-and-swap that expects
 // the value the LR loaded: a racing store that changed the value fails the SC.
-// A racing store of the same value cannot be told apart by anyone reading the
-// location, and it was issued before the LR became visible, so it is ordered
-// before the LR: the SC's success is then correct. (What stays undetected is
-// an A-B-A by two such racing stores within that window of a few host
-// instructions; closing it would cost a fence on every guest store.)
+// A racing store of the same value leaves no trace in the location, and it
+// read the count before the LR's increment, so it can be ordered before the
+// LR: the SC's success is then correct. What stays undetected, inside that
+// window of a few host instructions (the store's check to its store leaving
+// the store buffer): an A-B-A by two racing stores, and a same-value store
+// that its hart orders after an earlier store (fence w,w) which the LR's hart
+// has not seen yet. Closing it would cost a fence on every guest store.
 #include <atomic>
 #include <cstdint>
 #include <mutex>

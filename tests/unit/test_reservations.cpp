@@ -183,12 +183,12 @@ TEST_CASE("reservations: xRET clears the reservation (privileged spec 3.3.2)") {
 
 TEST_CASE("reservations: threads incrementing one counter with LR/SC loops and AMOs lose nothing") {
     constexpr unsigned kHarts = 4, kIterations = 50000;
-    SharedBus m(kHarts + 1);
+    SharedBus m(kHarts + 2);
     m.bus.write(kCell, 8, 0);
     std::atomic<unsigned> ready{0}; // all threads start together, so their loops overlap
     auto start_together = [&] {
         ready.fetch_add(1);
-        while (ready.load() < kHarts + 1) std::this_thread::yield();
+        while (ready.load() < kHarts + 2) std::this_thread::yield();
     };
     std::vector<std::thread> threads;
     std::vector<uint64_t> failed_scs(kHarts);
@@ -212,7 +212,24 @@ TEST_CASE("reservations: threads incrementing one counter with LR/SC loops and A
         start_together();
         for (unsigned n = 0; n < kIterations; ++n) exec_insn(hart, encode(Op::amoadd_d, 0, 10, 11));
     });
+    // And one more reads the counter with plain loads while storing next to it
+    // (racy but legal guest code): reads of one location never go backwards.
+    bool monotonic = true;
+    threads.emplace_back([&] {
+        Hart& hart = m.hart(kHarts + 1);
+        start_together();
+        uint64_t last = 0;
+        for (unsigned n = 0; n < kIterations; ++n) {
+            exec_insn(hart, encode(Op::ld, 5, 10, 0, 0));
+            monotonic &= hart.state.x[5] >= last;
+            last = hart.state.x[5];
+            hart.set_x(11, n);
+            exec_insn(hart, encode(Op::sd, 0, 10, 11, 8));
+        }
+    });
     for (auto& t : threads) t.join();
+    CHECK(monotonic);
+    CHECK(m.cell(8) == kIterations - 1);
     CHECK(m.cell() == uint64_t{kHarts + 1} * kIterations);
     CHECK_FALSE(m.bus.reservations.any());
     uint64_t failures = 0;
