@@ -149,11 +149,6 @@ int Machine::run() {
             if (config.max_instructions)
                 slice = std::min(slice, config.max_instructions - std::min(config.max_instructions, steps_taken()));
             instructions_retired += jit ? jit->run(*hart, slice) : interpret(*hart, slice);
-            // Not needed for correctness (every store ends the reservations it
-            // hits), but an LR whose SC was branched around (a failed CAS) would
-            // keep every hart's stores on the slow path until the next SC or
-            // xRET: a slice bounds that. An SC may fail at any time (14.2).
-            bus.reservations.clear(hart->state.reservation);
             if (exit_requested()) break;
         }
         if (config.max_instructions && steps_taken() >= config.max_instructions) return 124;

@@ -122,8 +122,8 @@ class ReservationTable {
         write();
     }
 
-    // Drops `own` (xRET, the end of a hart's time slice): allowed at any time,
-    // an SC may always fail. Costs one load when there is nothing to drop.
+    // Drops `own` (xRET): allowed at any time, an SC may always fail.
+    // Costs one load when there is nothing to drop.
     void clear(Reservation& own) {
         if (!__atomic_load_n(&own.valid, __ATOMIC_RELAXED)) return;
         std::lock_guard guard(lock_);
