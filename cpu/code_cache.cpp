@@ -47,11 +47,15 @@ bool is_csr_access(Op op) {
 }
 } // namespace
 
-CodeCache::CodeCache(Bus& bus) : bus_(bus) {
-    bus_.add_store_observer([this](uint64_t paddr, unsigned size, uint8_t flags) {
-        if (!(flags & kPageHasCode)) return;
-        invalidate_page(paddr);
-        if (((paddr + size - 1) ^ paddr) >> 12) invalidate_page(paddr + size - 1);
+CodeCache::CodeCache(Bus& bus, unsigned owner) : bus_(bus), owner_(owner) {
+    bus_.add_store_observer([this](uint64_t paddr, unsigned size, PageFlags flags, int hart) {
+        if (!(flags & code_flag(owner_))) return;
+        auto drop = [&](uint64_t page) {
+            if (hart == static_cast<int>(owner_) || !on_remote_store) invalidate_page(page);
+            else on_remote_store(page & ~0xfffull);
+        };
+        drop(paddr);
+        if (((paddr + size - 1) ^ paddr) >> 12) drop(paddr + size - 1);
     });
 }
 
@@ -79,7 +83,7 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
         }
     }
     if (block->insns.empty()) return nullptr;
-    bus_.set_page_flag(page, kPageHasCode);
+    bus_.set_page_flag(page, code_flag(owner_), static_cast<int>(owner_));
     blocks_by_page_[page].push_back(paddr);
     Block* result = block.get();
     blocks_[paddr] = std::move(block);
@@ -100,13 +104,13 @@ void CodeCache::invalidate_page(uint64_t paddr) {
         blocks_.erase(b);
     }
     blocks_by_page_.erase(it);
-    bus_.clear_page_flag(page, kPageHasCode);
+    bus_.clear_page_flag(page, code_flag(owner_));
     ++generation_;
 }
 
 void CodeCache::flush_all() {
     for (auto& [start, block] : blocks_) {
-        bus_.clear_page_flag(start, kPageHasCode);
+        bus_.clear_page_flag(start, code_flag(owner_));
         for (auto& observer : retire_observers_)
             if (observer) observer(*block);
         retired_.push_back(std::move(block));

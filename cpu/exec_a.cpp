@@ -33,7 +33,7 @@ template <class T> void store_conditional(Hart& hart, const DecodedInsn& insn) {
     const uint64_t paddr = paddr_of(hart, host);
     const bool success = hart.bus.reservations.store_conditional(hart.state.reservation, paddr,
                                                                  reinterpret_cast<T*>(host), static_cast<T>(RS2));
-    if (success) hart.bus.notify_store(paddr, sizeof(T));
+    if (success) hart.bus.notify_store(paddr, sizeof(T), hart.id());
     WRITE_RD(success ? 0 : 1);
 }
 
@@ -53,7 +53,7 @@ template <class T, class F> void amo(Hart& hart, const DecodedInsn& insn, F op) 
                                             __ATOMIC_RELAXED)) {
         }
     });
-    hart.bus.notify_store(paddr, sizeof(T));
+    hart.bus.notify_store(paddr, sizeof(T), hart.id());
     WRITE_RD(extend(old));
 }
 

@@ -1,5 +1,6 @@
 // RV64I base integer instructions (unprivileged spec, chapters 2 and 5).
 #include <atomic>
+#include <thread>
 
 #include "cpu/code_cache.hpp"
 #include "cpu/exec_helpers.hpp"
@@ -97,7 +98,12 @@ SEMANTICS(fence) {
         std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 SEMANTICS(fence_tso) { std::atomic_signal_fence(std::memory_order_seq_cst); }
-SEMANTICS(pause) {}
+// A spin-wait hint (Zihintpause): a hart on its own host thread gives the host
+// CPU away, so the hart it waits for can run when there are more harts than
+// host cores (as a hypervisor's pause-loop exiting does).
+SEMANTICS(pause) {
+    if (hart.on_own_thread) std::this_thread::yield();
+}
 
 SEMANTICS(ecall) {
     switch (hart.state.priv) {

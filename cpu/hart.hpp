@@ -8,6 +8,7 @@
 #include "core/bus.hpp"
 #include "core/clock.hpp"
 #include "core/ram_access.hpp"
+#include "cpu/hart_control.hpp"
 #include "cpu/hart_state.hpp"
 #include "cpu/tlb.hpp"
 
@@ -36,6 +37,10 @@ class Hart {
     // Instructions attempted (retired or trapped): the engines' budget, and
     // the clock of a deterministic run.
     uint64_t steps = 0;
+    // The only door other threads have to this hart (see hart_control.hpp).
+    HartControl control;
+    // Runs on a host thread of its own (not round-robin with other harts).
+    bool on_own_thread = false;
 
     template <class T> bool load(uint64_t vaddr, T& out) {
         static_assert(std::is_unsigned_v<T>);
@@ -89,7 +94,8 @@ class Hart {
     }
 
     // Identifies this hart and instruction in guest-error entries.
-    AccessOrigin origin() const { return {static_cast<int32_t>(state.csr.mhartid), state.pc}; }
+    AccessOrigin origin() const { return {id(), state.pc}; }
+    int id() const { return static_cast<int>(state.csr.mhartid); }
 
   private:
     static bool aligned(uint64_t vaddr, unsigned size) { return (vaddr & (size - 1)) == 0; }

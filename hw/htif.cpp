@@ -19,7 +19,7 @@ Htif::Htif(Bus& bus, uint64_t tohost, std::optional<uint64_t> fromhost, std::fun
     : bus_(bus), tohost_(tohost), fromhost_(fromhost), on_exit_(std::move(on_exit)), console_(console) {
     // Flagged pages keep stores off the TLB fast path, so every store to tohost reaches on_store.
     bus_.set_page_flag(tohost_, kPageWatched);
-    bus_.add_store_observer([this](uint64_t paddr, unsigned size, uint8_t flags) {
+    bus_.add_store_observer([this](uint64_t paddr, unsigned size, PageFlags flags, int) {
         if (flags & kPageWatched) on_store(paddr, size);
     });
 }

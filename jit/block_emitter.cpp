@@ -15,6 +15,7 @@
 
 #include "cpu/code_cache.hpp"
 #include "cpu/fence.hpp"
+#include "cpu/fpu.hpp"
 #include "cpu/hart.hpp"
 #include "jit/code_arena.hpp"
 #include "jit/compiled_block.hpp"
@@ -39,6 +40,9 @@ HostLayout HostLayout::of(const Hart& hart) {
     l.mie = csr + static_cast<int32_t>(offsetof(CsrState, mie));
     l.tlb_load = from_state(hart.tlb.load.data());
     l.tlb_store = from_state(hart.tlb.store.data());
+    l.f = static_cast<int32_t>(offsetof(HartState, f));
+    l.fcsr = csr + static_cast<int32_t>(offsetof(CsrState, fcsr));
+    l.mstatus = csr + static_cast<int32_t>(offsetof(CsrState, mstatus));
     l.reservations_active = &hart.bus.reservations.active();
     return l;
 }
@@ -115,6 +119,16 @@ class BlockEmitter {
     void jalr(const DecodedInsn& insn, const OpEmit& e);
     void fence(const DecodedInsn& insn, const OpEmit& e);
     void fallback(const DecodedInsn& insn, const OpEmit& e);
+    // F and D (block_emitter_fp.inc).
+    void fp_load(const DecodedInsn& insn, const OpEmit& e);
+    void fp_store(const DecodedInsn& insn, const OpEmit& e);
+    void fp_arith(const DecodedInsn& insn, const OpEmit& e);
+    void fp_fused(const DecodedInsn& insn, const OpEmit& e);
+    void fp_to_int(const DecodedInsn& insn, const OpEmit& e);
+    void fp_sign_inject(const DecodedInsn& insn, const OpEmit& e);
+    void fp_compare(const DecodedInsn& insn, const OpEmit& e);
+    void fp_move(const DecodedInsn& insn, const OpEmit& e);
+    void fp_semantics(const DecodedInsn& insn, const OpEmit& e);
 
   private:
     x86::Mem xreg(unsigned r) const { return x86::qword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
@@ -136,6 +150,9 @@ class BlockEmitter {
     // Finds the host address of a `size`-byte access at the vaddr in rsi
     // through the TLB array at `tlb` into rdx; jumps to `slow` on any miss.
     void tlb_lookup(int32_t tlb, unsigned size, const Label& slow);
+    // Jumps to a store's `slow` path while any LR reservation is outstanding:
+    // Hart::store then ends the reservations the store overlaps. Clobbers rax.
+    void leave_if_reserved(const Label& slow);
     // Out-of-line exit after a trap in the current instruction (pc is the handler).
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
@@ -146,6 +163,19 @@ class BlockEmitter {
     template <class Args>
     void slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg, unsigned len);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
+    // F and D building blocks (block_emitter_fp.inc).
+    x86::Mem freg(unsigned r, unsigned size = 8, int32_t at = 0) const {
+        return x86::ptr(kState, l_.f + 8 * static_cast<int32_t>(r) + at, size);
+    }
+    bool fp_require_enabled(const Label& slow);
+    unsigned fp_fcsr_need(const DecodedInsn& insn, bool need_nx) const;
+    void fp_check_fcsr(unsigned need, const Label& fail);
+    void fp_fcsr_path(const Label& pre, const Label& done, unsigned need, bool used);
+    void fp_require_boxed(unsigned r, const Label& slow);
+    void fp_wrote_f();
+    void fp_write_result(const DecodedInsn& insn, bool single, int checks, const Label& slow);
+    void fp_call_semantics(const Label& trapped, const Label& stopped, int64_t offset, const BlockInsn* bi);
+    void fp_slow_path(const Label& slow, const Label& done);
 
     x86::Assembler& a_;
     const Block& block_;
@@ -161,7 +191,14 @@ class BlockEmitter {
     Label plain_exit_;     // jmp to the dispatcher; pc and counters already up to date
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
+    // What earlier F/D instructions of this block established about mstatus.FS: only a
+    // CSR instruction can change it, and `fallback`, which runs those, forgets it.
+    bool fs_known_on_ = false, fs_known_dirty_ = false;
+    unsigned fcsr_known_ = 0;     // the same for frm and NX (fp_emit::kFrmIsRne, kNxAccrued)
+    bool fp_slow_needed_ = false; // the current FP instruction's inline checks can jump to its slow path
 };
+
+void add_fp_ops(std::array<OpEmit, kOpCount>& t); // block_emitter_fp.inc
 
 std::array<OpEmit, kOpCount> make_table() {
     std::array<OpEmit, kOpCount> t{};
@@ -268,6 +305,7 @@ std::array<OpEmit, kOpCount> make_table() {
         set_effect(op, &E::branch, Inst::kIdNone, static_cast<int>(cc));
     set_effect(Op::jal, &E::jal);
     set_effect(Op::jalr, &E::jalr);
+    add_fp_ops(t);
     set_effect(Op::fence, &E::fence);
     set_effect(Op::fence_tso, &E::fence);
     return t;
@@ -451,6 +489,13 @@ void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
     a_.add(x86::rdx, x86::rax);
 }
 
+void BlockEmitter::leave_if_reserved(const Label& slow) {
+    static_assert(sizeof(std::atomic<uint32_t>) == 4);
+    a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(l_.reservations_active)));
+    a_.cmp(x86::dword_ptr(x86::rax), Imm(0));
+    a_.jne(slow);
+}
+
 // ---- instruction classes ----
 
 // rd = rs1 OP (rs2 | imm); shifts and rotates take the count in cl, which x86
@@ -597,10 +642,7 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     a_.mov(x86::rsi, xreg(insn.rs1));
     add_const(x86::rsi, insn.imm);
     tlb_lookup(l_.tlb_store, size, slow);
-    static_assert(sizeof(std::atomic<uint32_t>) == 4);
-    a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(l_.reservations_active)));
-    a_.cmp(x86::dword_ptr(x86::rax), Imm(0)); // see Hart::store
-    a_.jne(slow);
+    leave_if_reserved(slow);
     a_.mov(x86::rax, xreg(insn.rs2));
     const x86::Gp value = size == 1   ? x86::Gp(x86::al)
                           : size == 2 ? x86::Gp(x86::ax)
@@ -675,7 +717,11 @@ void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
     a_.test(x86::eax, x86::eax);
     a_.jnz(plain_exit_);
     counted_ = true;
+    fs_known_on_ = fs_known_dirty_ = false; // a CSR write may have changed FS, frm or fflags
+    fcsr_known_ = 0;
 }
+
+#include "jit/block_emitter_fp.inc"
 
 // Turns asmjit's error codes into an exception: they mean a bug in an emitter.
 class ThrowOnError : public asmjit::ErrorHandler {

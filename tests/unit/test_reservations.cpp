@@ -239,24 +239,29 @@ TEST_CASE("reservations: threads incrementing one counter with LR/SC loops and A
 
 TEST_CASE("reservations: a JIT-inlined store breaks another hart's reservation") {
     constexpr uint64_t kCode = jit::Sandbox::kRamBase, kData = kCode + 0x8000;
-    jit::Sandbox s;
-    jit::Engine engine(s.cache);
-    Hart other{1, s.bus, s.cache, s.clock};
-    s.write_code(kCode, {encode(Op::sd, 0, 8, 9, 0), encode(Op::jal, 0, 0, 0, 0)});
-    s.hart.set_x(8, kData);
-    s.hart.set_x(9, kValue);
-    engine.run(s.hart, 1); // fills the TLB: the next run's store is the inline fast path
-    other.set_x(10, kData);
-    other.set_x(6, 1);
-    REQUIRE(exec_insn(other, kLrD));
-    CHECK(other.state.x[5] == kValue);
-    s.hart.state.pc = kCode;
-    engine.run(s.hart, 1); // stores the same value again
-    REQUIRE(exec_insn(other, kScD));
-    CHECK(other.state.x[7] == 1);
-    uint64_t v = 0;
-    s.bus.read(kData, 8, v);
-    CHECK(v == kValue);
+    for (uint32_t store : {encode(Op::sd, 0, 8, 9, 0), encode(Op::fsd, 0, 8, 1, 0)}) {
+        CAPTURE(op_info(decode32(store).op).mnemonic);
+        jit::Sandbox s;
+        jit::Engine engine(s.cache);
+        Hart other{1, s.bus, s.cache, s.clock};
+        s.write_code(kCode, {store, encode(Op::jal, 0, 0, 0, 0)});
+        s.hart.set_x(8, kData);
+        s.hart.set_x(9, kValue);
+        s.hart.state.f[1] = kValue;
+        s.hart.state.csr.mstatus |= csr_bits::kFS;
+        engine.run(s.hart, 1); // fills the TLB: the next run's store is the inline fast path
+        other.set_x(10, kData);
+        other.set_x(6, 1);
+        REQUIRE(exec_insn(other, kLrD));
+        CHECK(other.state.x[5] == kValue);
+        s.hart.state.pc = kCode;
+        engine.run(s.hart, 1); // stores the same value again
+        REQUIRE(exec_insn(other, kScD));
+        CHECK(other.state.x[7] == 1);
+        uint64_t v = 0;
+        s.bus.read(kData, 8, v);
+        CHECK(v == kValue);
+    }
 }
 
 TEST_CASE("fences: only store-load ordering needs a host fence on x86") {
