@@ -1,8 +1,8 @@
 #include "core/bus.hpp"
 
-#include <cstring>
 
 #include "core/clock.hpp"
+#include "core/ram_access.hpp"
 
 namespace tern {
 
@@ -65,8 +65,7 @@ std::optional<RegisterAccess> Bus::check(const Region& region, uint64_t paddr, u
 
 bool Bus::read(uint64_t paddr, unsigned size, uint64_t& value, AccessOrigin origin) {
     if (ram_.contains(paddr, size)) {
-        value = 0;
-        std::memcpy(&value, ram_.host(paddr), size);
+        value = ram_access::read(ram_.host(paddr), size);
         return true;
     }
     const Region* region = find(paddr);
@@ -82,7 +81,7 @@ bool Bus::read(uint64_t paddr, unsigned size, uint64_t& value, AccessOrigin orig
 
 bool Bus::write(uint64_t paddr, unsigned size, uint64_t value, AccessOrigin origin) {
     if (ram_.contains(paddr, size)) {
-        std::memcpy(ram_.host(paddr), &value, size);
+        reservations.store(paddr, size, [&] { ram_access::write(ram_.host(paddr), size, value); });
         notify_store(paddr, size, origin.hart);
         return true;
     }

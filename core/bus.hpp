@@ -14,6 +14,7 @@
 
 #include "core/device.hpp"
 #include "core/ram.hpp"
+#include "cpu/reservations.hpp"
 
 namespace tern {
 
@@ -32,6 +33,8 @@ class Bus {
     explicit Bus(Ram& ram);
 
     Ram& ram() { return ram_; }
+    // Every RAM store (harts, AMOs, DMA) ends the LR reservations it overlaps here.
+    ReservationTable reservations;
     // Gives the bus and every device mapped later the machine's log and clock.
     void attach(const DeviceContext& context) { context_ = context; }
     void map(uint64_t base, uint64_t size, Device& device);

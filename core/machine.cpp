@@ -298,9 +298,6 @@ void Machine::run_round_robin() {
             if (waiting_for_interrupt(*hart)) continue;
             all_waiting = false;
             run_hart(*hart, slice_budget());
-            // Other harts run next and may write the reserved location; without
-            // tracking their stores, the reservation cannot be trusted (spec 14.2: an SC may fail).
-            if (harts.size() > 1) hart->state.reservation.valid = false;
             if (exit_requested()) break;
         }
         if (config.max_instructions) slice_budget(); // requests the exit once the budget is spent

@@ -1,6 +1,6 @@
 #include "cpu/code_cache.hpp"
 
-#include <cstring>
+#include "core/ram_access.hpp"
 
 namespace tern {
 
@@ -65,14 +65,12 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
     const uint64_t page = paddr & ~0xfffull;
     uint64_t offset = paddr - page;
     while (block->insns.size() < kMaxBlockInsns && offset + 2 <= 4096) {
-        uint16_t low;
-        std::memcpy(&low, page_host + offset, 2);
+        // Harts on other threads may be storing to this page (code_modification.c).
+        const uint16_t low = ram_access::load<uint16_t>(page_host + offset); // paddr is 2-byte aligned
         uint32_t raw = low;
         if (instruction_length(low) == 4) {
             if (offset + 4 > 4096) break; // straddles the page: executed uncached
-            uint16_t high;
-            std::memcpy(&high, page_host + offset + 2, 2);
-            raw |= static_cast<uint32_t>(high) << 16;
+            raw |= static_cast<uint32_t>(ram_access::load<uint16_t>(page_host + offset + 2)) << 16;
         }
         DecodedInsn insn = decode(raw);
         block->insns.push_back({exec_fn(insn.op), insn});

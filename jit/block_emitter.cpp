@@ -6,6 +6,7 @@
 #include <asmjit/x86.h>
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "cpu/code_cache.hpp"
+#include "cpu/fence.hpp"
 #include "cpu/fpu.hpp"
 #include "cpu/hart.hpp"
 #include "jit/code_arena.hpp"
@@ -41,6 +43,7 @@ HostLayout HostLayout::of(const Hart& hart) {
     l.f = static_cast<int32_t>(offsetof(HartState, f));
     l.fcsr = csr + static_cast<int32_t>(offsetof(CsrState, fcsr));
     l.mstatus = csr + static_cast<int32_t>(offsetof(CsrState, mstatus));
+    l.reservations_active = &hart.bus.reservations.active();
     return l;
 }
 
@@ -114,6 +117,7 @@ class BlockEmitter {
     void branch(const DecodedInsn& insn, const OpEmit& e);
     void jal(const DecodedInsn& insn, const OpEmit& e);
     void jalr(const DecodedInsn& insn, const OpEmit& e);
+    void fence(const DecodedInsn& insn, const OpEmit& e);
     void fallback(const DecodedInsn& insn, const OpEmit& e);
     // F and D (block_emitter_fp.inc).
     void fp_load(const DecodedInsn& insn, const OpEmit& e);
@@ -146,6 +150,9 @@ class BlockEmitter {
     // Finds the host address of a `size`-byte access at the vaddr in rsi
     // through the TLB array at `tlb` into rdx; jumps to `slow` on any miss.
     void tlb_lookup(int32_t tlb, unsigned size, const Label& slow);
+    // Jumps to a store's `slow` path while any LR reservation is outstanding:
+    // Hart::store then ends the reservations the store overlaps. Clobbers rax.
+    void leave_if_reserved(const Label& slow);
     // Out-of-line exit after a trap in the current instruction (pc is the handler).
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
@@ -299,6 +306,8 @@ std::array<OpEmit, kOpCount> make_table() {
     set_effect(Op::jal, &E::jal);
     set_effect(Op::jalr, &E::jalr);
     add_fp_ops(t);
+    set_effect(Op::fence, &E::fence);
+    set_effect(Op::fence_tso, &E::fence);
     return t;
 }
 
@@ -480,6 +489,13 @@ void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
     a_.add(x86::rdx, x86::rax);
 }
 
+void BlockEmitter::leave_if_reserved(const Label& slow) {
+    static_assert(sizeof(std::atomic<uint32_t>) == 4);
+    a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(l_.reservations_active)));
+    a_.cmp(x86::dword_ptr(x86::rax), Imm(0));
+    a_.jne(slow);
+}
+
 // ---- instruction classes ----
 
 // rd = rs1 OP (rs2 | imm); shifts and rotates take the count in cl, which x86
@@ -626,6 +642,7 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     a_.mov(x86::rsi, xreg(insn.rs1));
     add_const(x86::rsi, insn.imm);
     tlb_lookup(l_.tlb_store, size, slow);
+    leave_if_reserved(slow);
     a_.mov(x86::rax, xreg(insn.rs2));
     const x86::Gp value = size == 1   ? x86::Gp(x86::al)
                           : size == 2 ? x86::Gp(x86::ax)
@@ -681,6 +698,12 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     a_.test(x86::rax, x86::rax);
     a_.jz(plain_exit_);
     a_.jmp(x86::rax);
+}
+
+// As the interpreter's FENCE (cpu/exec_rv64i.cpp): only store-load ordering
+// needs an instruction on x86; FENCE.TSO (fm=1000) never asks for it.
+void BlockEmitter::fence(const DecodedInsn& insn, const OpEmit&) {
+    if (insn.op == Op::fence && fence_orders_store_load(static_cast<uint32_t>(insn.imm))) a_.mfence();
 }
 
 // Any op without an inline form: its interpreter semantics through a helper.
