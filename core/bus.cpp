@@ -1,12 +1,12 @@
 #include "core/bus.hpp"
 
-#include <cstring>
 
 #include "core/clock.hpp"
+#include "core/ram_access.hpp"
 
 namespace tern {
 
-Bus::Bus(Ram& ram) : ram_(ram), page_flags_((ram.size() + 4095) >> 12, 0) {}
+Bus::Bus(Ram& ram) : ram_(ram), page_flags_((ram.size() + 4095) >> 12) {}
 
 void Bus::map(uint64_t base, uint64_t size, Device& device) {
     device.set_base(base);
@@ -65,8 +65,7 @@ std::optional<RegisterAccess> Bus::check(const Region& region, uint64_t paddr, u
 
 bool Bus::read(uint64_t paddr, unsigned size, uint64_t& value, AccessOrigin origin) {
     if (ram_.contains(paddr, size)) {
-        value = 0;
-        std::memcpy(&value, ram_.host(paddr), size);
+        value = ram_access::read(ram_.host(paddr), size);
         return true;
     }
     const Region* region = find(paddr);
@@ -74,6 +73,7 @@ bool Bus::read(uint64_t paddr, unsigned size, uint64_t& value, AccessOrigin orig
         log(LogClass::InvalidAccess, nullptr, paddr, 0, origin, "read from unmapped address");
         return false;
     }
+    auto lock = lock_devices();
     auto checked = check(*region, paddr, size, false, 0, origin);
     value = checked ? checked->lane_of(region->device->read(*checked)) : 0;
     return true;
@@ -81,8 +81,8 @@ bool Bus::read(uint64_t paddr, unsigned size, uint64_t& value, AccessOrigin orig
 
 bool Bus::write(uint64_t paddr, unsigned size, uint64_t value, AccessOrigin origin) {
     if (ram_.contains(paddr, size)) {
-        std::memcpy(ram_.host(paddr), &value, size);
-        notify_store(paddr, size);
+        reservations.store(paddr, size, [&] { ram_access::write(ram_.host(paddr), size, value); });
+        notify_store(paddr, size, origin.hart);
         return true;
     }
     const Region* region = find(paddr);
@@ -90,20 +90,29 @@ bool Bus::write(uint64_t paddr, unsigned size, uint64_t value, AccessOrigin orig
         log(LogClass::InvalidAccess, nullptr, paddr, value, origin, "write to unmapped address");
         return false;
     }
+    auto lock = lock_devices();
     if (auto checked = check(*region, paddr, size, true, value, origin)) region->device->write(*checked, value);
     return true;
 }
 
-void Bus::set_page_flag(uint64_t paddr, PageFlag flag) {
-    if (!ram_.contains(paddr)) return;
-    uint8_t& flags = page_flags_[(paddr - ram_.base()) >> 12];
-    if (flags & flag) return;
-    flags |= flag;
-    if (on_page_flagged) on_page_flagged(paddr);
+void Bus::notify_store(uint64_t paddr, unsigned size, int hart) {
+    const PageFlags flags = page_flags(paddr);
+    if (!flags) return;
+    std::unique_lock lock(device_mutex_, std::defer_lock);
+    if (flags & kPageWatched) lock.lock();
+    for (auto& observer : store_observers_) observer(paddr, size, flags, hart);
 }
 
-void Bus::clear_page_flag(uint64_t paddr, PageFlag flag) {
-    if (ram_.contains(paddr)) page_flags_[(paddr - ram_.base()) >> 12] &= ~flag;
+void Bus::set_page_flag(uint64_t paddr, PageFlags flag, int hart) {
+    if (!ram_.contains(paddr)) return;
+    const PageFlags before = page_flags_[(paddr - ram_.base()) >> 12].fetch_or(flag, std::memory_order_acq_rel);
+    // TLB refills skip the store fast path while any flag is set, so only the
+    // first flag needs the harts to drop store pointers they already hold.
+    if (!before && on_page_flagged) on_page_flagged(paddr, hart);
+}
+
+void Bus::clear_page_flag(uint64_t paddr, PageFlags flag) {
+    if (ram_.contains(paddr)) page_flags_[(paddr - ram_.base()) >> 12].fetch_and(~flag, std::memory_order_acq_rel);
 }
 
 } // namespace tern

@@ -1,9 +1,11 @@
 #pragma once
 // The physical address space: RAM plus memory-mapped devices. Harts reach RAM
 // directly through their TLBs; everything else comes through read()/write().
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,20 +14,27 @@
 
 #include "core/device.hpp"
 #include "core/ram.hpp"
+#include "cpu/reservations.hpp"
 
 namespace tern {
 
-// Per-page flags that force stores off the TLB fast path.
-enum PageFlag : uint8_t {
-    kPageHasCode = 1, // decoded instructions are cached for this page
-    kPageWatched = 2, // a device watches stores here (HTIF tohost)
-};
+// Per-page flags that force stores off the TLB fast path. Harts on different
+// host threads set and clear them concurrently, so each page's flags are one
+// atomic word: bit h says hart h has decoded code from the page (every hart has
+// its own code cache, see docs/architecture.md), the top bit that a device watches it.
+using PageFlags = uint64_t;
+constexpr unsigned kMaxCodeOwners = 32; // -smp's upper bound
+constexpr PageFlags kPageWatched = 1ull << 63; // a device watches stores here (HTIF tohost)
+constexpr PageFlags code_flag(unsigned hart) { return 1ull << hart; }
+constexpr PageFlags kAnyCodeFlags = (1ull << kMaxCodeOwners) - 1;
 
 class Bus {
   public:
     explicit Bus(Ram& ram);
 
     Ram& ram() { return ram_; }
+    // Every RAM store (harts, AMOs, DMA) ends the LR reservations it overlaps here.
+    ReservationTable reservations;
     // Gives the bus and every device mapped later the machine's log and clock.
     void attach(const DeviceContext& context) { context_ = context; }
     void map(uint64_t base, uint64_t size, Device& device);
@@ -41,23 +50,32 @@ class Bus {
     bool read(uint64_t paddr, unsigned size, uint64_t& value, AccessOrigin origin = {});
     bool write(uint64_t paddr, unsigned size, uint64_t value, AccessOrigin origin = {});
 
-    // Tells the store observers about a store that bypassed write() (AMOs).
-    void notify_store(uint64_t paddr, unsigned size) {
-        if (uint8_t flags = page_flags(paddr))
-            for (auto& observer : store_observers_) observer(paddr, size, flags);
-    }
+    // Tells the store observers about a store that bypassed write() (AMOs, DMA,
+    // A/D updates). `hart` is the storing hart, or -1 for a device.
+    void notify_store(uint64_t paddr, unsigned size, int hart = -1);
 
-    uint8_t page_flags(uint64_t paddr) const {
-        return ram_.contains(paddr) ? page_flags_[(paddr - ram_.base()) >> 12] : 0;
+    PageFlags page_flags(uint64_t paddr) const {
+        return ram_.contains(paddr) ? page_flags_[(paddr - ram_.base()) >> 12].load(std::memory_order_acquire) : 0;
     }
-    void set_page_flag(uint64_t paddr, PageFlag flag);
-    void clear_page_flag(uint64_t paddr, PageFlag flag);
+    // `hart` is the hart (thread) setting the flag, or -1; see on_page_flagged.
+    void set_page_flag(uint64_t paddr, PageFlags flag, int hart = -1);
+    void clear_page_flag(uint64_t paddr, PageFlags flag);
 
-    // Called for every slow-path store to a flagged RAM page, after the store.
-    using StoreObserver = std::function<void(uint64_t paddr, unsigned size, uint8_t flags)>;
+    // Called for every slow-path store to a flagged RAM page, after the store,
+    // on the storing hart's thread (`hart` as in notify_store). Observers of
+    // watched pages run under the device lock.
+    using StoreObserver = std::function<void(uint64_t paddr, unsigned size, PageFlags flags, int hart)>;
     void add_store_observer(StoreObserver observer) { store_observers_.push_back(std::move(observer)); }
-    // Called when a page gains a flag, so harts can drop cached store pointers to it.
-    std::function<void(uint64_t paddr)> on_page_flagged;
+    // Called when a page's flags stop being all clear, so every hart drops its
+    // cached store pointers to it; `hart` is the thread's own hart, or -1.
+    std::function<void(uint64_t paddr, int hart)> on_page_flagged;
+
+    // Serialises device register accesses (and store observers of watched
+    // pages) across hart threads: one lock for all devices, because device
+    // callbacks reach each other (a UART raising a PLIC line, a virtio notify
+    // doing DMA). Host-side code touching devices (console input, the RTC's
+    // alarm) takes it too. Recursive: a device's DMA store may reach a watched page.
+    std::unique_lock<std::recursive_mutex> lock_devices() { return std::unique_lock(device_mutex_); }
 
   private:
     struct Region {
@@ -73,7 +91,8 @@ class Bus {
              std::string message) const;
 
     Ram& ram_;
-    std::vector<uint8_t> page_flags_;
+    std::vector<std::atomic<PageFlags>> page_flags_;
+    std::recursive_mutex device_mutex_;
     std::vector<Region> regions_;
     std::vector<Device*> devices_;
     DeviceContext context_;

@@ -3,6 +3,8 @@
 // QEMU's virt. It follows the host's clock, or, in deterministic mode, the
 // number of instructions the harts have executed, so that two runs of the same
 // guest with the same input see exactly the same times.
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -23,11 +25,19 @@ class MachineClock {
     void make_deterministic(std::function<uint64_t()> instructions) { instructions_ = std::move(instructions); }
     bool deterministic() const { return static_cast<bool>(instructions_); }
 
-    uint64_t mtime() const { return offset_ + raw_ticks(); }
+    // Any hart thread may read the time; writes come from the CLINT (under the device lock).
+    uint64_t mtime() const { return offset_.load(std::memory_order_relaxed) + raw_ticks(); }
     // mtime is writable through the CLINT; keep the clock's pace from there.
-    void set_mtime(uint64_t value) { offset_ = value - raw_ticks(); }
+    void set_mtime(uint64_t value) { offset_.store(value - raw_ticks(), std::memory_order_relaxed); }
     // Lets time pass while every hart waits (deterministic mode's stand-in for sleeping).
-    void advance(uint64_t ticks) { offset_ += ticks; }
+    void advance(uint64_t ticks) { offset_.fetch_add(ticks, std::memory_order_relaxed); }
+    // The host time at which mtime will reach `ticks` (for a sleeping hart thread).
+    std::chrono::steady_clock::time_point host_time_of(uint64_t ticks) const {
+        const uint64_t now = mtime();
+        // An hour at most: a hart with no timer armed (mtimecmp = ~0) still wakes up eventually.
+        const uint64_t ahead = ticks > now ? std::min<uint64_t>(ticks - now, kFrequencyHz * 3600) : 0;
+        return std::chrono::steady_clock::now() + std::chrono::nanoseconds(ahead * (1'000'000'000 / kFrequencyHz));
+    }
 
     // Nanoseconds since the Unix epoch, for the RTC.
     uint64_t wall_ns() const {
@@ -47,7 +57,7 @@ class MachineClock {
 
     std::chrono::steady_clock::time_point start_;
     std::function<uint64_t()> instructions_;
-    uint64_t offset_ = 0;
+    std::atomic<uint64_t> offset_{0};
 };
 
 } // namespace tern

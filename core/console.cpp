@@ -45,6 +45,7 @@ ConsoleEscape::Action ConsoleEscape::feed(uint8_t byte, uint8_t& forward) {
     switch (byte) {
     case 'x': return Action::Quit;
     case 'h': return Action::Help;
+    case 'i': return Action::HartStatus;
     case kEscape: forward = kEscape; return Action::Forward;
     default: return Action::None; // unknown commands are dropped, as in QEMU
     }
@@ -85,7 +86,17 @@ void Console::flush() {
 }
 
 std::string Console::help_text() {
-    return "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n";
+    return "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a i    show every hart's state\r\n"
+           "C-a C-a  send C-a\r\n";
+}
+
+void Console::wait_for_input(int wake_fd, int timeout_ms) {
+    pollfd fds[2] = {{wake_fd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+    // At end of input stdin stays readable: leave it out, or this would never block.
+    if (::poll(fds, input_open_ ? 2 : 1, timeout_ms) > 0 && (fds[0].revents & POLLIN)) {
+        uint64_t count;
+        [[maybe_unused]] ssize_t n = ::read(wake_fd, &count, sizeof count);
+    }
 }
 
 std::optional<uint8_t> Console::poll_input() {
@@ -105,6 +116,7 @@ std::optional<uint8_t> Console::poll_input() {
             for (char c : help_text()) write(static_cast<uint8_t>(c));
             flush();
             break;
+        case ConsoleEscape::Action::HartStatus: hart_status_requested_ = true; break;
         case ConsoleEscape::Action::None: break;
         }
     }

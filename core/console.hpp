@@ -1,10 +1,12 @@
 #pragma once
 // The host terminal as the guest's serial console (-nographic): raw mode
 // while Tern runs, restored on every exit path; Ctrl-A starts a command, as
-// in QEMU: Ctrl-A x quits, Ctrl-A h prints help, Ctrl-A Ctrl-A sends Ctrl-A.
+// in QEMU: Ctrl-A x quits, Ctrl-A h prints help, Ctrl-A Ctrl-A sends Ctrl-A;
+// Ctrl-A i shows every hart's state (the machine pauses all harts for it).
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace tern {
 
@@ -12,7 +14,7 @@ namespace tern {
 class ConsoleEscape {
   public:
     static constexpr uint8_t kEscape = 0x01; // Ctrl-A
-    enum class Action { None, Forward, Quit, Help };
+    enum class Action { None, Forward, Quit, Help, HartStatus };
     // Feeds one byte typed by the user; Forward means "pass `byte` to the guest".
     Action feed(uint8_t byte, uint8_t& forward);
 
@@ -32,7 +34,12 @@ class Console {
     void flush();
     // A byte for the guest, if the user typed one; handles Ctrl-A commands.
     std::optional<uint8_t> poll_input();
+    // Blocks until the user types something, `wake_fd` becomes readable (it is
+    // then drained), or `timeout_ms` passes: the host I/O thread's idle wait.
+    void wait_for_input(int wake_fd, int timeout_ms);
     bool quit_requested() const { return quit_; }
+    // True once after the user typed Ctrl-A i.
+    bool take_hart_status_request() { return std::exchange(hart_status_requested_, false); }
 
     static std::string help_text();
 
@@ -41,6 +48,7 @@ class Console {
     std::string out_;
     bool input_open_ = true;
     bool quit_ = false;
+    bool hart_status_requested_ = false;
 };
 
 // Restores the terminal if a Console changed it; safe to call from a signal handler.

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "core/bus.hpp"
+#include "core/ram_access.hpp"
 
 namespace tern {
 
@@ -22,13 +23,14 @@ class Dma {
 
     bool read_bytes(uint64_t addr, std::span<uint8_t> out) const {
         if (!in_ram(addr, out.size())) return false;
-        std::memcpy(out.data(), bus_.ram().host(addr), out.size());
+        ram_access::copy_out(out.data(), bus_.ram().host(addr), out.size());
         return true;
     }
 
     bool write_bytes(uint64_t addr, std::span<const uint8_t> in) {
         if (!in_ram(addr, in.size())) return false;
-        std::memcpy(bus_.ram().host(addr), in.data(), in.size());
+        // A device write ends the reservations it overlaps, as a hart's store does (14.2).
+        bus_.reservations.store(addr, in.size(), [&] { ram_access::copy_in(bus_.ram().host(addr), in.data(), in.size()); });
         // Observers (decoded code, HTIF's tohost) see the store as a CPU store, page by page.
         const uint64_t end = addr + in.size();
         for (uint64_t from = addr; from < end;) {

@@ -4,6 +4,11 @@
 #include <stdexcept>
 #include <cstdio>
 #include <thread>
+#include <utility>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "core/console.hpp"
 #include "cpu/csr_bits.hpp"
@@ -18,14 +23,15 @@ constexpr uint64_t kSliceInstructions = 20'000;
 } // namespace
 
 Machine::Machine(const MachineConfig& cfg)
-    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), code_cache(bus),
-      clint(clock, cfg.harts, [this] { update_all_interrupt_lines(); }),
-      plic(cfg.harts, [this] { update_all_interrupt_lines(); }), uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
+    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), clint(clock, cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
+      plic(cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
+      uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
       test_device([this](SifiveTest::Request request, int status) {
           reset_requested_ = request == SifiveTest::Request::Reset;
           request_exit(status);
       }),
       rtc(IrqLine(&plic, GoldfishRtc::kIrq), clock) {
+    if (cfg.harts > kMaxCodeOwners) throw std::runtime_error("at most 32 harts are supported");
     if (cfg.deterministic) clock.make_deterministic([this] { return steps_taken(); });
     bus.attach({&guest_errors, &clock});
     bus.map(SifiveTest::kBase, SifiveTest::kSize, test_device);
@@ -34,13 +40,29 @@ Machine::Machine(const MachineConfig& cfg)
     bus.map(Plic::kBase, Plic::kSize, plic);
     bus.map(Uart16550::kBase, Uart16550::kSize, uart);
     attach_virtio();
-    for (unsigned i = 0; i < cfg.harts; ++i) harts.push_back(std::make_unique<Hart>(i, bus, code_cache, clock));
-    if (cfg.accel == Accel::Jit) jit = std::make_unique<jit::Engine>(code_cache);
-    // A page that starts holding code must leave every TLB's store fast path.
-    bus.on_page_flagged = [this](uint64_t paddr) {
-        for (auto& hart : harts) hart->tlb.flush_physical(paddr & ~(Tlb::kPageSize - 1));
+    for (unsigned i = 0; i < cfg.harts; ++i) {
+        code_caches.push_back(std::make_unique<CodeCache>(bus, i));
+        harts.push_back(std::make_unique<Hart>(i, bus, *code_caches.back(), clock));
+        Hart* hart = harts.back().get();
+        code_caches.back()->on_remote_store = [hart](uint64_t page) {
+            hart->control.post_page(page, HartControl::PageEvent::Written);
+        };
+        if (cfg.accel == Accel::Jit) jits.push_back(std::make_unique<jit::Engine>(*code_caches.back()));
+    }
+    // A page that starts holding code must leave every TLB's store fast path:
+    // at once for the thread's own hart, at their next block boundary for the others.
+    bus.on_page_flagged = [this](uint64_t paddr, int own) {
+        const uint64_t page = paddr & ~(Tlb::kPageSize - 1);
+        for (auto& hart : harts)
+            if (hart->id() == own) hart->tlb.flush_physical(page);
+            else hart->control.post_page(page, HartControl::PageEvent::Flagged);
     };
+    // Last, so that nothing after it can throw and leak it.
+    io_wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (io_wake_fd_ < 0) throw std::runtime_error("cannot create an eventfd for the host I/O thread");
 }
+
+Machine::~Machine() { ::close(io_wake_fd_); }
 
 void Machine::attach_virtio() {
     for (const MachineConfig::Drive& drive : config.drives) {
@@ -76,8 +98,34 @@ void Machine::install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, co
 }
 
 void Machine::console_write(uint8_t byte) {
-    if (console_) console_->write(byte);
-    else std::fputc(byte, stdout);
+    if (!console_) {
+        std::fputc(byte, stdout);
+        return;
+    }
+    console_->write(byte);
+    // The I/O thread flushes what is left of a line (a shell prompt) once per burst.
+    if (!io_wake_pending_.exchange(true, std::memory_order_acq_rel)) wake_host_io();
+}
+
+void Machine::wake_host_io() {
+    if (io_wake_fd_ < 0) return;
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = ::write(io_wake_fd_, &one, sizeof one);
+}
+
+// The host I/O thread's idle wait: console input, a wake-up (exit, output) or
+// 10 ms, whichever comes first (the RTC alarm is polled at that pace).
+void Machine::wait_for_host_io() {
+    constexpr int kPollMs = 10;
+    if (console_) {
+        console_->wait_for_input(io_wake_fd_, kPollMs);
+        return;
+    }
+    pollfd fd{io_wake_fd_, POLLIN, 0};
+    if (::poll(&fd, 1, kPollMs) > 0) {
+        uint64_t count;
+        [[maybe_unused]] ssize_t n = ::read(io_wake_fd_, &count, sizeof count);
+    }
 }
 
 void Machine::update_interrupt_lines(Hart& hart) {
@@ -96,7 +144,7 @@ void Machine::update_interrupt_lines(Hart& hart) {
 
 uint64_t Machine::steps_taken() const {
     uint64_t steps = 0;
-    for (const auto& hart : harts) steps += hart->steps;
+    for (const auto& hart : harts) steps += config.deterministic ? hart->steps : hart->control.published_steps();
     return steps;
 }
 
@@ -104,30 +152,95 @@ void Machine::update_all_interrupt_lines() {
     for (auto& hart : harts) update_interrupt_lines(*hart);
 }
 
-void Machine::serve_host_io() {
-    rtc.poll();
-    if (!console_) return;
-    while (uart.can_receive())
-        if (auto byte = console_->poll_input()) uart.receive(*byte);
-        else break;
-    if (console_->quit_requested()) request_exit(0);
-    console_->flush();
+void Machine::kick_all() {
+    for (auto& hart : harts) hart->control.kick();
 }
 
-void Machine::sleep_until_interrupt() {
-    // Every hart waits in WFI: sleep until the nearest timer deadline, but never
-    // long, so console input and exits stay responsive. Only a future deadline of a
-    // timer enabled in mie can end a WFI (a past, masked one would mean no sleep, ever).
+void Machine::request_exit(int status) {
+    int running = kRunning;
+    exit_status_.compare_exchange_strong(running, status);
+    kick_all();
+    wake_host_io();
+}
+
+void Machine::print_jit_stats(std::FILE* out) const {
+    if (jits.empty()) return;
+    jit::Stats total;
+    size_t used = 0, capacity = 0;
+    for (const auto& engine : jits) {
+        total += engine->stats();
+        used += engine->code_bytes_used();
+        capacity += engine->code_bytes_capacity();
+    }
+    jit::print_stats(out, total, used, capacity);
+}
+
+void Machine::set_jit_listing(std::FILE* out) {
+    for (auto& engine : jits) engine->set_listing(out);
+}
+
+void Machine::serve_host_io() {
+    bool show_harts = false;
+    {
+        auto lock = bus.lock_devices();
+        io_wake_pending_.store(false, std::memory_order_release);
+        rtc.poll();
+        if (!console_) return;
+        while (uart.can_receive())
+            if (auto byte = console_->poll_input()) uart.receive(*byte);
+            else break;
+        if (console_->quit_requested()) request_exit(0);
+        show_harts = console_->take_hart_status_request();
+        console_->flush();
+    }
+    // Not under the device lock: a hart waiting for it could never reach its pause point.
+    if (show_harts) {
+        const std::string text = hart_status();
+        auto lock = bus.lock_devices();
+        for (char c : text) console_->write(static_cast<uint8_t>(c));
+        console_->flush();
+    }
+}
+
+std::string Machine::hart_status() {
+    // Round-robin harts are all stopped whenever host I/O is served.
+    const bool threaded = !config.deterministic;
+    if (threaded) pause_all();
+    std::string text = "\r\n";
+    for (const auto& hart : harts) {
+        const HartState& s = hart->state;
+        static constexpr const char* kPrivilege[] = {"U", "S", "?", "M"};
+        char line[160];
+        std::snprintf(line, sizeof line, "hart %d: %s-mode pc=0x%016llx mip=0x%llx mie=0x%llx minstret=%llu%s\r\n",
+                      hart->id(), kPrivilege[static_cast<unsigned>(s.priv) & 3], static_cast<unsigned long long>(s.pc),
+                      static_cast<unsigned long long>(s.csr.mip), static_cast<unsigned long long>(s.csr.mie),
+                      static_cast<unsigned long long>(s.csr.minstret), s.wfi ? " (wfi)" : "");
+        text += line;
+    }
+    if (threaded) resume_all();
+    return text;
+}
+
+// Timer deadlines (mtime ticks) that can end this hart's WFI: only timers
+// enabled in mie count (a past, masked one would mean no sleep, ever).
+uint64_t Machine::next_timer_deadline(const Hart& hart) const {
+    const CsrState& csr = hart.state.csr;
     const uint64_t now = clock.mtime();
     uint64_t deadline = ~0ull;
     auto consider = [&](uint64_t when) {
         if (when > now) deadline = std::min(deadline, when);
     };
-    for (auto& hart : harts) {
-        const CsrState& csr = hart->state.csr;
-        if (csr.mie & kMTIP) consider(clint.mtimecmp(static_cast<unsigned>(csr.mhartid)));
-        if ((csr.menvcfg & kSTCE) && (csr.mie & kSTIP)) consider(csr.stimecmp);
-    }
+    if (csr.mie & kMTIP) consider(clint.mtimecmp(static_cast<unsigned>(csr.mhartid)));
+    if ((csr.menvcfg & kSTCE) && (csr.mie & kSTIP)) consider(csr.stimecmp);
+    return deadline;
+}
+
+void Machine::sleep_until_interrupt() {
+    // Every hart waits in WFI: sleep until the nearest timer deadline, but never
+    // long, so console input and exits stay responsive.
+    const uint64_t now = clock.mtime();
+    uint64_t deadline = ~0ull;
+    for (auto& hart : harts) deadline = std::min(deadline, next_timer_deadline(*hart));
     if (clock.deterministic() && deadline != ~0ull) {
         // No host time passes in a deterministic run: jump to the deadline.
         clock.advance(deadline > now ? deadline - now : 0);
@@ -137,29 +250,141 @@ void Machine::sleep_until_interrupt() {
     std::this_thread::sleep_for(std::chrono::nanoseconds(ticks * 100));
 }
 
-int Machine::run() {
+bool Machine::waiting_for_interrupt(const Hart& hart) const {
+    return hart.state.wfi && !(hart.state.csr.mip & hart.state.csr.mie);
+}
+
+// Everything other threads asked of the hart since it last looked, on its own thread.
+void Machine::serve_attention(Hart& hart) {
+    if (hart.control.attention()) {
+        CodeCache& cache = *code_caches[hart.id()];
+        for (const HartControl::PagePost& post : hart.control.take_pages())
+            if (post.event == HartControl::PageEvent::Flagged) hart.tlb.flush_physical(post.page);
+            else cache.invalidate_page(post.page);
+        park_if_pause_requested();
+    }
+    update_interrupt_lines(hart);
+}
+
+uint64_t Machine::slice_budget() {
+    if (!config.max_instructions) return kSliceInstructions;
+    const uint64_t taken = steps_taken();
+    if (taken >= config.max_instructions) {
+        request_exit(124);
+        return 0;
+    }
+    return std::min(kSliceInstructions, config.max_instructions - taken);
+}
+
+void Machine::run_hart(Hart& hart, uint64_t budget) {
+    const uint64_t start = hart.steps;
+    while (hart.steps - start < budget && !exit_requested()) {
+        serve_attention(hart);
+        if (waiting_for_interrupt(hart)) break;
+        const uint64_t left = budget - (hart.steps - start);
+        instructions_retired.fetch_add(jits.empty() ? interpret(hart, left) : jits[hart.id()]->run(hart, left),
+                                       std::memory_order_relaxed);
+        hart.control.publish_steps(hart.steps);
+    }
+}
+
+void Machine::run_round_robin() {
     while (!exit_requested()) {
         serve_host_io();
+        park_if_pause_requested();
         bool all_waiting = true;
         for (auto& hart : harts) {
-            update_interrupt_lines(*hart);
-            if (hart->state.wfi && !(hart->state.csr.mip & hart->state.csr.mie)) continue;
+            serve_attention(*hart);
+            if (waiting_for_interrupt(*hart)) continue;
             all_waiting = false;
-            uint64_t slice = kSliceInstructions;
-            if (config.max_instructions)
-                slice = std::min(slice, config.max_instructions - std::min(config.max_instructions, steps_taken()));
-            instructions_retired += jit ? jit->run(*hart, slice) : interpret(*hart, slice);
-            // Other harts run next and may write the reserved location; without
-            // tracking their stores, the reservation cannot be trusted (spec 14.2: an SC may fail).
-            if (harts.size() > 1) hart->state.reservation.valid = false;
+            run_hart(*hart, slice_budget());
             if (exit_requested()) break;
         }
-        if (config.max_instructions && steps_taken() >= config.max_instructions) return 124;
-        if (all_waiting) sleep_until_interrupt();
+        if (config.max_instructions) slice_budget(); // requests the exit once the budget is spent
+        if (all_waiting && !exit_requested()) sleep_until_interrupt();
+    }
+}
+
+void Machine::hart_thread(Hart& hart) {
+    hart.on_own_thread = true;
+    try {
+        while (!exit_requested()) {
+            serve_attention(hart);
+            if (exit_requested()) break;
+            if (waiting_for_interrupt(hart)) {
+                hart.control.sleep_until(clock.host_time_of(next_timer_deadline(hart)));
+                continue;
+            }
+            run_hart(hart, slice_budget());
+        }
+    } catch (...) {
+        std::lock_guard lock(pause_mutex_);
+        if (!hart_failure_) hart_failure_ = std::current_exception();
+    }
+    if (!exit_requested()) request_exit(1);
+    std::lock_guard lock(pause_mutex_);
+    --loops_running_;
+    pause_changed_.notify_all();
+}
+
+void Machine::run_threaded() {
+    {
+        std::lock_guard lock(pause_mutex_);
+        loops_running_ = static_cast<unsigned>(harts.size());
+    }
+    std::vector<std::thread> threads;
+    for (auto& hart : harts) threads.emplace_back([this, h = hart.get()] { hart_thread(*h); });
+    // This thread serves the console, the RTC's alarm and exits while the harts run.
+    while (!exit_requested()) {
+        serve_host_io();
+        wait_for_host_io();
+    }
+    for (auto& thread : threads) thread.join();
+}
+
+void Machine::park_if_pause_requested() {
+    if (!pause_requested_.load(std::memory_order_acquire)) return;
+    std::unique_lock lock(pause_mutex_);
+    ++loops_parked_;
+    pause_changed_.notify_all();
+    pause_changed_.wait(lock, [this] { return !pause_requested_.load(); });
+    --loops_parked_;
+}
+
+void Machine::pause_all() {
+    pauser_mutex_.lock();
+    std::unique_lock lock(pause_mutex_);
+    pause_requested_.store(true);
+    kick_all();
+    pause_changed_.wait(lock, [this] { return loops_parked_ == loops_running_; });
+}
+
+void Machine::resume_all() {
+    {
+        std::lock_guard lock(pause_mutex_);
+        pause_requested_.store(false);
+    }
+    pause_changed_.notify_all();
+    pauser_mutex_.unlock();
+}
+
+int Machine::run() {
+    if (config.deterministic) {
+        {
+            std::lock_guard lock(pause_mutex_);
+            loops_running_ = 1;
+        }
+        run_round_robin();
+        std::lock_guard lock(pause_mutex_);
+        loops_running_ = 0;
+        pause_changed_.notify_all();
+    } else {
+        run_threaded();
     }
     if (console_) console_->flush();
     else std::fflush(stdout);
-    return *exit_status_;
+    if (hart_failure_) std::rethrow_exception(hart_failure_);
+    return exit_status_.load();
 }
 
 } // namespace tern

@@ -1,9 +1,20 @@
 #pragma once
 // The machine owns every piece of emulated state: RAM, the bus and its
 // devices, the harts. There is no global mutable state outside it.
+//
+// Threads (docs/architecture.md, "Threads"): by default every hart runs on a
+// host thread of its own and the thread that called run() serves host I/O;
+// with --deterministic all harts take turns on the calling thread. A hart's
+// state is touched only by its own thread, except while pause_all() holds it.
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <cstdio>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/bus.hpp"
@@ -33,17 +44,30 @@ class Machine {
     // Throws std::runtime_error with a one-line reason when the configuration cannot be built
     // (e.g. a disk image that cannot be opened).
     explicit Machine(const MachineConfig& config);
+    ~Machine();
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 
-    // Runs the harts until something requests an exit; returns the exit status.
+    // Runs the harts until something requests an exit; returns the exit status
+    // (124 when --max-instructions ran out). Rethrows an error a hart thread hit.
     int run();
 
-    // Called by devices (HTIF, the test device) to end the run after the current block.
-    void request_exit(int status) { exit_status_ = status; }
-    bool exit_requested() const { return exit_status_.has_value(); }
+    // Called by devices (HTIF, the test device) and the host (console quit) to
+    // end the run after the current block; from any thread. The first status wins.
+    void request_exit(int status);
+    bool exit_requested() const { return exit_status_.load(std::memory_order_acquire) != kRunning; }
     // The guest asked for a reset (sifive,test 0x7777): the caller builds and boots a fresh machine.
-    bool reset_requested() const { return reset_requested_; }
+    bool reset_requested() const { return reset_requested_.load(); }
+
+    // Stops every hart at an instruction boundary and returns once all have
+    // stopped (at once if run() is not running). Until resume_all(), the caller
+    // may read and write all machine state. For the debugger and savestates;
+    // one pauser at a time, and never from a hart's own thread.
+    void pause_all();
+    void resume_all();
+
+    // One line per hart (privilege, pc, minstret, WFI), taken while the harts are paused.
+    std::string hart_status();
 
     // The host side of the serial console; without one, output goes to stdout.
     void attach_console(Console* console) { console_ = console; }
@@ -54,18 +78,23 @@ class Machine {
     // Installs the reset vector ROM that starts every hart at the firmware.
     void install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info);
 
-    // Mirrors the CLINT, PLIC and Sstc interrupt lines into mip.
+    // Mirrors the CLINT, PLIC and Sstc interrupt lines into mip (on the hart's own thread).
     void update_interrupt_lines(Hart& hart);
     void update_all_interrupt_lines();
     // Instructions attempted by all harts, retired or trapped (what --max-instructions limits).
+    // Exact in a deterministic run; with threads, as of each hart's last slice.
     uint64_t steps_taken() const;
+
+    // -d jit: the translation counters of all harts' engines, summed.
+    void print_jit_stats(std::FILE* out) const;
+    // -d out_asm: every engine lists its new translations to `out`.
+    void set_jit_listing(std::FILE* out);
 
     const MachineConfig config;
     MachineClock clock;
     GuestErrorLog guest_errors;
     Ram ram;
     Bus bus;
-    CodeCache code_cache;
     Clint clint;
     Plic plic;
     Uart16550 uart;
@@ -74,20 +103,53 @@ class Machine {
     std::vector<std::unique_ptr<VirtioBlk>> disks;
     std::vector<std::unique_ptr<VirtioMmio>> virtio; // all transports, in address order
     std::unique_ptr<BootRom> boot_rom;
+    std::unique_ptr<Htif> htif; // only when the -kernel ELF defines tohost
+    // Per hart, indexed by mhartid (each used only by that hart's thread);
+    // declared in this order so engines go before the harts and caches they use.
+    std::vector<std::unique_ptr<CodeCache>> code_caches;
     std::vector<std::unique_ptr<Hart>> harts;
-    std::unique_ptr<Htif> htif;       // only when the -kernel ELF defines tohost
-    std::unique_ptr<jit::Engine> jit; // when config.accel is Accel::Jit
-    uint64_t instructions_retired = 0;
+    std::vector<std::unique_ptr<jit::Engine>> jits; // empty unless config.accel is Accel::Jit
+    std::atomic<uint64_t> instructions_retired{0};
 
   private:
+    static constexpr int kRunning = -1; // exit_status_ before any exit request
+
     void attach_virtio();
+    void kick_all();
     void serve_host_io();
+    void run_round_robin();
+    void run_threaded();
+    void hart_thread(Hart& hart);
+    // Runs `hart` for up to `budget` steps, serving kicks (mailbox, interrupt
+    // lines, pauses) between blocks; stops early in WFI or on exit.
+    void run_hart(Hart& hart, uint64_t budget);
+    void serve_attention(Hart& hart);
+    bool waiting_for_interrupt(const Hart& hart) const;
+    uint64_t slice_budget();
+    uint64_t next_timer_deadline(const Hart& hart) const;
     void sleep_until_interrupt();
+    void park_if_pause_requested();
     void console_write(uint8_t byte);
+    // Wakes the host I/O thread (an exit, or console output to flush).
+    void wake_host_io();
+    void wait_for_host_io();
 
     Console* console_ = nullptr;
-    std::optional<int> exit_status_;
-    bool reset_requested_ = false;
+    // The host I/O thread sleeps in poll() on stdin and this eventfd (threaded runs only).
+    int io_wake_fd_ = -1; // set once in the constructor
+    std::atomic<bool> io_wake_pending_{false};
+    std::atomic<int> exit_status_{kRunning};
+    std::atomic<bool> reset_requested_{false};
+    std::exception_ptr hart_failure_; // the first exception a hart thread threw (guarded by pause_mutex_)
+
+    // pause_all(): loops_running_ counts the run loops (hart threads, or the
+    // one round-robin loop), loops_parked_ those stopped for the pauser.
+    std::mutex pauser_mutex_;
+    std::mutex pause_mutex_;
+    std::condition_variable pause_changed_;
+    std::atomic<bool> pause_requested_{false};
+    unsigned loops_running_ = 0;
+    unsigned loops_parked_ = 0;
 };
 
 } // namespace tern

@@ -52,9 +52,9 @@ int main(int argc, char** argv) {
                 return 1;
             }
             machine.attach_console(&console);
-            if (machine.jit && log_item_enabled(options, "out_asm")) machine.jit->set_listing(log);
+            if (log_item_enabled(options, "out_asm")) machine.set_jit_listing(log);
             const int status = machine.run();
-            if (machine.jit && log_item_enabled(options, "jit")) machine.jit->print_stats(log);
+            if (log_item_enabled(options, "jit")) machine.print_jit_stats(log);
             if (!machine.reset_requested()) return status;
         }
     } catch (const std::exception& e) {

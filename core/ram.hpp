@@ -22,6 +22,8 @@ class Ram {
         return paddr >= base_ && len <= size_ && paddr - base_ <= size_ - len;
     }
     uint8_t* host(uint64_t paddr) { return bytes_ + (paddr - base_); }
+    // The physical address of a host pointer into RAM (the inverse of host()).
+    uint64_t paddr(const uint8_t* host) const { return base_ + static_cast<uint64_t>(host - bytes_); }
     std::span<uint8_t> bytes() { return {bytes_, static_cast<size_t>(size_)}; }
 
   private:

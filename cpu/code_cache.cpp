@@ -1,6 +1,6 @@
 #include "cpu/code_cache.hpp"
 
-#include <cstring>
+#include "core/ram_access.hpp"
 
 namespace tern {
 
@@ -56,11 +56,15 @@ bool is_csr_access(Op op) {
 }
 } // namespace
 
-CodeCache::CodeCache(Bus& bus) : bus_(bus) {
-    bus_.add_store_observer([this](uint64_t paddr, unsigned size, uint8_t flags) {
-        if (!(flags & kPageHasCode)) return;
-        invalidate_page(paddr);
-        if (((paddr + size - 1) ^ paddr) >> 12) invalidate_page(paddr + size - 1);
+CodeCache::CodeCache(Bus& bus, unsigned owner) : bus_(bus), owner_(owner) {
+    bus_.add_store_observer([this](uint64_t paddr, unsigned size, PageFlags flags, int hart) {
+        if (!(flags & code_flag(owner_))) return;
+        auto drop = [&](uint64_t page) {
+            if (hart == static_cast<int>(owner_) || !on_remote_store) invalidate_page(page);
+            else on_remote_store(page & ~0xfffull);
+        };
+        drop(paddr);
+        if (((paddr + size - 1) ^ paddr) >> 12) drop(paddr + size - 1);
     });
 }
 
@@ -71,14 +75,12 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
     uint64_t offset = paddr - page;
     unsigned branches = 0;
     while (block->insns.size() < kMaxBlockInsns && offset + 2 <= 4096) {
-        uint16_t low;
-        std::memcpy(&low, page_host + offset, 2);
+        // Harts on other threads may be storing to this page (code_modification.c).
+        const uint16_t low = ram_access::load<uint16_t>(page_host + offset); // paddr is 2-byte aligned
         uint32_t raw = low;
         if (instruction_length(low) == 4) {
             if (offset + 4 > 4096) break; // straddles the page: executed uncached
-            uint16_t high;
-            std::memcpy(&high, page_host + offset + 2, 2);
-            raw |= static_cast<uint32_t>(high) << 16;
+            raw |= static_cast<uint32_t>(ram_access::load<uint16_t>(page_host + offset + 2)) << 16;
         }
         DecodedInsn insn = decode(raw);
         block->insns.push_back({exec_fn(insn.op), insn});
@@ -90,7 +92,7 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
         if (is_conditional_branch(insn.op) && ++branches == kMaxBlockBranches) break;
     }
     if (block->insns.empty()) return nullptr;
-    bus_.set_page_flag(page, kPageHasCode);
+    bus_.set_page_flag(page, code_flag(owner_), static_cast<int>(owner_));
     blocks_by_page_[page].push_back(paddr);
     Block* result = block.get();
     blocks_[paddr] = std::move(block);
@@ -111,13 +113,13 @@ void CodeCache::invalidate_page(uint64_t paddr) {
         blocks_.erase(b);
     }
     blocks_by_page_.erase(it);
-    bus_.clear_page_flag(page, kPageHasCode);
+    bus_.clear_page_flag(page, code_flag(owner_));
     ++generation_;
 }
 
 void CodeCache::flush_all() {
     for (auto& [start, block] : blocks_) {
-        bus_.clear_page_flag(start, kPageHasCode);
+        bus_.clear_page_flag(start, code_flag(owner_));
         for (auto& observer : retire_observers_)
             if (observer) observer(*block);
         retired_.push_back(std::move(block));

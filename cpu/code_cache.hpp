@@ -33,9 +33,21 @@ struct Block {
     jit::CompiledBlock* compiled = nullptr;
 };
 
+// Every hart has its own CodeCache (and JIT engine), used only by the hart's
+// own thread, so lookups and translations need no locks. A store by another
+// hart (or a device) into a page this cache holds code from cannot touch the
+// cache directly: it goes to `on_remote_store`, which posts the page to the
+// owner's mailbox (cpu/hart_control.hpp); the owner drops the page at its next
+// block boundary. That is soon enough: RISC-V only requires another hart's
+// code stores to be visible after this hart's fence.i, and fence.i ends a block.
 class CodeCache {
   public:
-    explicit CodeCache(Bus& bus);
+    // `owner` is the hart (mhartid) whose thread uses this cache.
+    explicit CodeCache(Bus& bus, unsigned owner = 0);
+
+    // Where stores by other harts into this cache's code pages go; without
+    // it (a single-threaded user) they invalidate at once.
+    std::function<void(uint64_t page)> on_remote_store;
 
     Block* lookup(uint64_t paddr) {
         Block* b = fast_[fast_index(paddr)];
@@ -80,6 +92,7 @@ class CodeCache {
     static constexpr size_t kFastEntries = 4096;
 
     Bus& bus_;
+    const unsigned owner_;
     std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
     std::unordered_map<uint64_t, std::vector<uint64_t>> blocks_by_page_;
     std::vector<std::unique_ptr<Block>> retired_;

@@ -7,9 +7,7 @@
 namespace tern::exec {
 
 namespace {
-template <class T> uint64_t paddr_of(Hart& hart, const uint8_t* host) {
-    return hart.bus.ram().base() + static_cast<uint64_t>(host - hart.bus.ram().host(hart.bus.ram().base()));
-}
+uint64_t paddr_of(Hart& hart, const uint8_t* host) { return hart.bus.ram().paddr(host); }
 
 // Result register value: words are sign-extended (spec 14.4).
 template <class T> uint64_t extend(T v) {
@@ -19,38 +17,43 @@ template <class T> uint64_t extend(T v) {
         return v;
 }
 
+// LR and SC go through the bus's ReservationTable, which sees every hart's
+// stores (cpu/reservations.hpp has the reasoning).
 template <class T> void load_reserved(Hart& hart, const DecodedInsn& insn) {
     uint8_t* host = hart.atomic_pointer(RS1, sizeof(T), AccessType::Load);
     if (!host) return;
-    T value = __atomic_load_n(reinterpret_cast<T*>(host), __ATOMIC_ACQUIRE);
-    hart.state.reservation = {true, paddr_of<T>(hart, host)};
+    const T value = hart.bus.reservations.load_reserved(hart.state.reservation, paddr_of(hart, host),
+                                                        reinterpret_cast<const T*>(host));
     WRITE_RD(extend(value));
 }
 
 template <class T> void store_conditional(Hart& hart, const DecodedInsn& insn) {
     uint8_t* host = hart.atomic_pointer(RS1, sizeof(T), AccessType::Store);
     if (!host) return;
-    const uint64_t paddr = paddr_of<T>(hart, host);
-    const bool success = hart.state.reservation.valid && hart.state.reservation.paddr == paddr;
-    hart.state.reservation.valid = false; // every SC clears the reservation (spec 14.2)
-    if (success) {
-        __atomic_store_n(reinterpret_cast<T*>(host), static_cast<T>(RS2), __ATOMIC_RELEASE);
-        hart.bus.notify_store(paddr, sizeof(T));
-    }
+    const uint64_t paddr = paddr_of(hart, host);
+    const bool success = hart.bus.reservations.store_conditional(hart.state.reservation, paddr,
+                                                                 reinterpret_cast<T*>(host), static_cast<T>(RS2));
+    if (success) hart.bus.notify_store(paddr, sizeof(T), hart.id());
     WRITE_RD(success ? 0 : 1);
 }
 
-// Applies `op(old, rs2)` atomically with a compare-and-swap loop.
+// Applies `op(old, rs2)` atomically with a compare-and-swap loop (seq_cst:
+// enough for every aq/rl combination). Like any store, it ends the
+// reservations it overlaps.
 template <class T, class F> void amo(Hart& hart, const DecodedInsn& insn, F op) {
     uint8_t* host = hart.atomic_pointer(RS1, sizeof(T), AccessType::Store);
     if (!host) return;
     T* p = reinterpret_cast<T*>(host);
     const T operand = static_cast<T>(RS2);
-    T old = __atomic_load_n(p, __ATOMIC_RELAXED);
-    while (!__atomic_compare_exchange_n(p, &old, static_cast<T>(op(old, operand)), true, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_RELAXED)) {
-    }
-    hart.bus.notify_store(paddr_of<T>(hart, host), sizeof(T));
+    const uint64_t paddr = paddr_of(hart, host);
+    T old;
+    hart.bus.reservations.store(paddr, sizeof(T), [&] {
+        old = __atomic_load_n(p, __ATOMIC_RELAXED);
+        while (!__atomic_compare_exchange_n(p, &old, static_cast<T>(op(old, operand)), true, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_RELAXED)) {
+        }
+    });
+    hart.bus.notify_store(paddr, sizeof(T), hart.id());
     WRITE_RD(extend(old));
 }
 

@@ -1,6 +1,10 @@
 // RV64I base integer instructions (unprivileged spec, chapters 2 and 5).
+#include <atomic>
+#include <thread>
+
 #include "cpu/code_cache.hpp"
 #include "cpu/exec_helpers.hpp"
+#include "cpu/fence.hpp"
 
 namespace tern::exec {
 
@@ -82,11 +86,24 @@ SEMANTICS(sllw) { WRITE_RD(sext32(RS1 << (RS2 & 31))); }
 SEMANTICS(srlw) { WRITE_RD(sext32(static_cast<uint32_t>(RS1) >> (RS2 & 31))); }
 SEMANTICS(sraw) { WRITE_RD(static_cast<int32_t>(RS1) >> (RS2 & 31)); }
 
-// One hart executes in program order and devices see accesses as they happen,
-// so memory fences have nothing to order yet (threaded harts will change that).
-SEMANTICS(fence) {}
-SEMANTICS(fence_tso) {}
-SEMANTICS(pause) {}
+// FENCE (2.7) on an x86 host, whose TSO order keeps every ordering but a
+// later load overtaking an earlier store: only a fence that orders earlier
+// writes (W, or O) before later reads (R, or I) needs a host fence (mfence);
+// the rest only must not be reordered by the compiler. FENCE.TSO never orders
+// store-load.
+SEMANTICS(fence) {
+    if (fence_orders_store_load(static_cast<uint32_t>(insn.imm)))
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+    else
+        std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+SEMANTICS(fence_tso) { std::atomic_signal_fence(std::memory_order_seq_cst); }
+// A spin-wait hint (Zihintpause): a hart on its own host thread gives the host
+// CPU away, so the hart it waits for can run when there are more harts than
+// host cores (as a hypervisor's pause-loop exiting does).
+SEMANTICS(pause) {
+    if (hart.on_own_thread) std::this_thread::yield();
+}
 
 SEMANTICS(ecall) {
     switch (hart.state.priv) {

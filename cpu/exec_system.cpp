@@ -31,7 +31,10 @@ void csr_instruction(Hart& hart, const DecodedInsn& insn, CsrOp op, uint64_t ope
 }
 
 // Privilege change on xRET: the TLB holds translations checked for one privilege.
+// xRET may clear the LR reservation (privileged spec 3.3.2); doing so keeps a
+// reservation left dangling by a trap from slowing every hart's stores.
 void return_to(Hart& hart, Privilege priv, uint64_t pc) {
+    hart.bus.reservations.clear(hart.state.reservation);
     if (priv != hart.state.priv) hart.tlb.flush();
     hart.state.priv = priv;
     hart.next_pc = pc;

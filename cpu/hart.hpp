@@ -3,11 +3,12 @@
 // load/store/fetch paths that instruction semantics use. Memory accesses
 // return false after having taken the trap, so semantics simply `return`.
 #include <cstdint>
-#include <cstring>
 #include <type_traits>
 
 #include "core/bus.hpp"
 #include "core/clock.hpp"
+#include "core/ram_access.hpp"
+#include "cpu/hart_control.hpp"
 #include "cpu/hart_state.hpp"
 #include "cpu/tlb.hpp"
 
@@ -18,6 +19,10 @@ class CodeCache;
 class Hart {
   public:
     Hart(uint64_t hartid, Bus& bus, CodeCache& code_cache, MachineClock& clock);
+    ~Hart();
+    // The bus's reservation table keeps a pointer to state.reservation.
+    Hart(const Hart&) = delete;
+    Hart& operator=(const Hart&) = delete;
 
     HartState state;
     Tlb tlb;
@@ -32,13 +37,24 @@ class Hart {
     // Instructions attempted (retired or trapped): the engines' budget, and
     // the clock of a deterministic run.
     uint64_t steps = 0;
+    // The only door other threads have to this hart (see hart_control.hpp).
+    HartControl control;
+    // Runs on a host thread of its own (not round-robin with other harts).
+    bool on_own_thread = false;
 
     template <class T> bool load(uint64_t vaddr, T& out) {
         static_assert(std::is_unsigned_v<T>);
         const TlbEntry& e = tlb.load[Tlb::index(vaddr)];
-        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host && fits_in_page(vaddr, sizeof(T))) [[likely]] {
-            std::memcpy(&out, e.host + (vaddr & (Tlb::kPageSize - 1)), sizeof(T));
-            return true;
+        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host) [[likely]] {
+            const uint8_t* host = e.host + (vaddr & (Tlb::kPageSize - 1));
+            if (aligned(vaddr, sizeof(T))) [[likely]] {
+                out = ram_access::load<T>(host);
+                return true;
+            }
+            if (fits_in_page(vaddr, sizeof(T))) {
+                out = static_cast<T>(ram_access::read(host, sizeof(T)));
+                return true;
+            }
         }
         uint64_t value;
         if (!access_slow(vaddr, sizeof(T), AccessType::Load, value)) return false;
@@ -49,8 +65,12 @@ class Hart {
     template <class T> bool store(uint64_t vaddr, T value) {
         static_assert(std::is_unsigned_v<T>);
         const TlbEntry& e = tlb.store[Tlb::index(vaddr)];
-        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host && fits_in_page(vaddr, sizeof(T))) [[likely]] {
-            std::memcpy(e.host + (vaddr & (Tlb::kPageSize - 1)), &value, sizeof(T));
+        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host) [[likely]] {
+            uint8_t* host = e.host + (vaddr & (Tlb::kPageSize - 1));
+            // While any LR reservation is outstanding, stores must end the ones they overlap.
+            if (!aligned(vaddr, sizeof(T)) || bus.reservations.any()) [[unlikely]]
+                return store_off_fast_path(vaddr, host, value);
+            ram_access::store<T>(host, value);
             return true;
         }
         uint64_t v = value;
@@ -74,9 +94,21 @@ class Hart {
     }
 
     // Identifies this hart and instruction in guest-error entries.
-    AccessOrigin origin() const { return {static_cast<int32_t>(state.csr.mhartid), state.pc}; }
+    AccessOrigin origin() const { return {id(), state.pc}; }
+    int id() const { return static_cast<int>(state.csr.mhartid); }
 
   private:
+    static bool aligned(uint64_t vaddr, unsigned size) { return (vaddr & (size - 1)) == 0; }
+    // A TLB-hit store that is misaligned or meets an outstanding reservation.
+    template <class T> [[gnu::noinline]] bool store_off_fast_path(uint64_t vaddr, uint8_t* host, T value) {
+        if (!fits_in_page(vaddr, sizeof(T))) {
+            uint64_t v = value;
+            return access_slow(vaddr, sizeof(T), AccessType::Store, v);
+        }
+        bus.reservations.store(bus.ram().paddr(host), sizeof(T),
+                               [&] { ram_access::write(host, sizeof(T), value); });
+        return true;
+    }
     static bool fits_in_page(uint64_t vaddr, unsigned size) {
         return (vaddr & (Tlb::kPageSize - 1)) + size <= Tlb::kPageSize;
     }

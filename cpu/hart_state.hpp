@@ -10,9 +10,13 @@ namespace tern {
 
 enum class Privilege : uint8_t { User = 0, Supervisor = 1, Machine = 3 };
 
+// An LR's reservation (14.2). Other harts end it from their threads:
+// ReservationTable (cpu/reservations.hpp) is the only code that touches it.
 struct Reservation {
     bool valid = false;
-    uint64_t paddr = 0; // physical address of the reserved naturally aligned doubleword/word
+    uint8_t size = 0;   // 4 (LR.W) or 8 (LR.D): an SC must match it
+    uint64_t paddr = 0; // physical address of the LR's word/doubleword
+    uint64_t value = 0; // what the LR loaded: the SC's compare-and-swap expects it
 };
 
 struct HartState {

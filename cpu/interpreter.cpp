@@ -146,6 +146,8 @@ uint64_t interpret(Hart& hart, uint64_t budget) {
     // is kept current: it is the clock of a deterministic run.
     const uint64_t steps_at_start = hart.steps;
     while (hart.steps - steps_at_start < budget) {
+        // Someone kicked the hart (interrupt lines, mailbox, pause, exit): the machine looks first.
+        if (hart.control.attention()) break;
         cache.release_retired();
         service_interrupts(hart);
         if (hart.state.wfi) break;

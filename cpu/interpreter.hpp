@@ -10,7 +10,8 @@ struct DecodedInsn;
 using ExecFn = void (*)(Hart&, const DecodedInsn&);
 
 // Runs `hart` for at most about `budget` instructions (a block may overshoot it
-// slightly) and returns how many retired. Returns early when the hart enters WFI.
+// slightly) and returns how many retired. Returns early when the hart enters
+// WFI or is kicked (hart.control.attention()).
 uint64_t interpret(Hart& hart, uint64_t budget);
 
 // The dispatch steps both engines (interpreter and jit/) share, so that they

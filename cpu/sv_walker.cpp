@@ -102,7 +102,7 @@ AccessedDirty set_accessed_dirty(Hart& hart, PageWalk& walk, AccessType type) {
              .compare_exchange_strong(expected, walk.pte | wanted, std::memory_order_acq_rel))
         return AccessedDirty::PteChanged;
     walk.pte |= wanted;
-    hart.bus.notify_store(walk.pte_paddr, kPteSize); // e.g. code cached on a page-table page
+    hart.bus.notify_store(walk.pte_paddr, kPteSize, hart.id()); // e.g. code cached on a page-table page
     return AccessedDirty::Set;
 }
 

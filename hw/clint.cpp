@@ -2,8 +2,9 @@
 
 namespace tern {
 
-Clint::Clint(MachineClock& clock, unsigned harts, std::function<void()> on_change)
-    : clock_(clock), on_change_(std::move(on_change)), msip_(harts, 0), mtimecmp_(harts, ~0ull) {
+Clint::Clint(MachineClock& clock, unsigned harts, ChangeFn on_change)
+    : clock_(clock), on_change_(std::move(on_change)), msip_(harts), mtimecmp_(harts) {
+    for (auto& cmp : mtimecmp_) cmp.store(~0ull);
     // Order matches enum Reg.
     registers_ = {
         {"msip", 0x0, 4, W32, RegAccess::RW, harts, 4, 0},
@@ -14,19 +15,23 @@ Clint::Clint(MachineClock& clock, unsigned harts, std::function<void()> on_chang
 
 uint64_t Clint::read(const RegisterAccess& access) {
     switch (access.id) {
-    case kMsip: return msip_[access.index];
-    case kMtimecmp: return mtimecmp_[access.index];
+    case kMsip: return msip_[access.index].load();
+    case kMtimecmp: return mtimecmp_[access.index].load();
     default: return clock_.mtime();
     }
 }
 
 void Clint::write(const RegisterAccess& access, uint64_t value) {
     switch (access.id) {
-    case kMsip: msip_[access.index] = value & 1; break; // only bit 0 is implemented (WARL)
-    case kMtimecmp: mtimecmp_[access.index] = access.merge_into(mtimecmp_[access.index], value); break;
+    case kMsip: msip_[access.index].store(value & 1); break; // only bit 0 is implemented (WARL)
+    case kMtimecmp: mtimecmp_[access.index].store(access.merge_into(mtimecmp_[access.index].load(), value)); break;
     default: clock_.set_mtime(access.merge_into(clock_.mtime(), value)); break;
     }
-    if (on_change_) on_change_();
+    if (!on_change_) return;
+    if (access.id == kMtime)
+        for (unsigned hart = 0; hart < msip_.size(); ++hart) on_change_(hart);
+    else
+        on_change_(access.index);
 }
 
 } // namespace tern

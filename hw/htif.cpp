@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/ram_access.hpp"
+
 namespace tern {
 
 namespace {
@@ -17,20 +19,20 @@ Htif::Htif(Bus& bus, uint64_t tohost, std::optional<uint64_t> fromhost, std::fun
     : bus_(bus), tohost_(tohost), fromhost_(fromhost), on_exit_(std::move(on_exit)), console_(console) {
     // Flagged pages keep stores off the TLB fast path, so every store to tohost reaches on_store.
     bus_.set_page_flag(tohost_, kPageWatched);
-    bus_.add_store_observer([this](uint64_t paddr, unsigned size, uint8_t flags) {
+    bus_.add_store_observer([this](uint64_t paddr, unsigned size, PageFlags flags, int) {
         if (flags & kPageWatched) on_store(paddr, size);
     });
 }
 
+// The mailboxes are guest RAM that harts on other threads touch: accessed as
+// a hart would (core/ram_access.hpp), and a write ends overlapping reservations.
 uint64_t Htif::read_u64(uint64_t paddr) {
-    uint64_t value = 0;
-    if (uint8_t* p = bus_.ram().contains(paddr, 8) ? bus_.ram().host(paddr) : nullptr)
-        std::memcpy(&value, p, 8);
-    return value;
+    return bus_.ram().contains(paddr, 8) ? ram_access::read(bus_.ram().host(paddr), 8) : 0;
 }
 
 void Htif::write_u64(uint64_t paddr, uint64_t value) {
-    if (bus_.ram().contains(paddr, 8)) std::memcpy(bus_.ram().host(paddr), &value, 8);
+    if (bus_.ram().contains(paddr, 8))
+        bus_.reservations.store(paddr, 8, [&] { ram_access::write(bus_.ram().host(paddr), 8, value); });
 }
 
 void Htif::on_store(uint64_t paddr, unsigned size) {

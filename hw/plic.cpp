@@ -6,8 +6,8 @@ namespace {
 constexpr uint32_t kPriorityMask = 7; // 3 priority bits, as QEMU's virt (WARL)
 }
 
-Plic::Plic(unsigned harts, std::function<void()> on_change)
-    : on_change_(std::move(on_change)), contexts_(2 * harts) {
+Plic::Plic(unsigned harts, ChangeFn on_change)
+    : on_change_(std::move(on_change)), contexts_(2 * harts), outputs_(2 * harts) {
     const uint32_t n = static_cast<uint32_t>(contexts_.size());
     // Order matches enum Reg. Source 0 does not exist, so priority starts at source 1's slot.
     registers_ = {
@@ -28,7 +28,7 @@ void Plic::set_level(uint32_t source, bool level) {
     changed();
 }
 
-bool Plic::context_pending(unsigned context) const {
+bool Plic::compute_output(unsigned context) const {
     const Context& c = contexts_[context];
     for (uint32_t s = 1; s <= kSources; ++s)
         if (bit(pending_, s) && bit(c.enable, s) && priority_[s] > c.threshold) return true;

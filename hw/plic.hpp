@@ -2,6 +2,7 @@
 // SiFive platform-level interrupt controller (RISC-V PLIC spec 1.0.0), laid
 // out as on QEMU's virt: two contexts per hart, M-mode (2h) and S-mode (2h+1).
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -18,8 +19,9 @@ class Plic final : public Device, public InterruptController {
     static constexpr uint32_t kSources = 96; // riscv,ndev: sources 1..96; 0 means "none"
     static constexpr uint32_t kWords = (kSources + 1 + 31) / 32;
 
-    // `on_change` runs whenever a context's output line may have changed.
-    explicit Plic(unsigned harts, std::function<void()> on_change = {});
+    // `on_change(hart)` runs whenever the M or S output line of that hart's contexts changed.
+    using ChangeFn = std::function<void(unsigned hart)>;
+    explicit Plic(unsigned harts, ChangeFn on_change = {});
 
     std::string_view name() const override { return "plic"; }
     std::span<const RegisterDecl> registers() const override { return registers_; }
@@ -29,7 +31,8 @@ class Plic final : public Device, public InterruptController {
     void set_level(uint32_t source, bool level) override;
 
     // The external-interrupt line of a context: an enabled pending source above its threshold.
-    bool context_pending(unsigned context) const;
+    // Harts read it from their own threads without the device lock.
+    bool context_pending(unsigned context) const { return outputs_[context].load(std::memory_order_acquire); }
     unsigned contexts() const { return static_cast<unsigned>(contexts_.size()); }
 
   private:
@@ -45,18 +48,24 @@ class Plic final : public Device, public InterruptController {
         words[source / 32] = (words[source / 32] & ~(1u << (source % 32))) | (uint32_t{value} << (source % 32));
     }
     uint32_t claim(unsigned context);
+    bool compute_output(unsigned context) const;
+    // Recomputes every output line after a state change; tells on_change about those that moved.
     void changed() {
-        if (on_change_) on_change_();
+        for (unsigned c = 0; c < contexts_.size(); ++c) {
+            const bool level = compute_output(c);
+            if (outputs_[c].exchange(level, std::memory_order_acq_rel) != level && on_change_) on_change_(c / 2);
+        }
     }
     void complete(unsigned context, uint32_t source, const RegisterAccess& access);
 
-    std::function<void()> on_change_;
+    ChangeFn on_change_;
     std::vector<RegisterDecl> registers_;
     std::array<uint32_t, kSources + 1> priority_{};
     std::array<uint32_t, kWords> pending_{};
     std::array<uint32_t, kWords> level_{};     // current input levels
     std::array<uint32_t, kWords> in_flight_{}; // claimed, not yet completed
     std::vector<Context> contexts_;
+    std::vector<std::atomic<bool>> outputs_; // context_pending(), as of the last change
 };
 
 } // namespace tern

@@ -6,6 +6,7 @@
 #include <asmjit/x86.h>
 
 #include <array>
+#include <atomic>
 #include <utility>
 #include <cstddef>
 #include <functional>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "cpu/code_cache.hpp"
+#include "cpu/fence.hpp"
+#include "cpu/fpu.hpp"
 #include "cpu/hart.hpp"
 #include "jit/code_arena.hpp"
 #include "jit/code_region.hpp"
@@ -41,6 +44,10 @@ HostLayout HostLayout::of(const Hart& hart) {
     l.tlb_fetch = from_state(hart.tlb.fetch.data());
     l.tlb_load = from_state(hart.tlb.load.data());
     l.tlb_store = from_state(hart.tlb.store.data());
+    l.f = static_cast<int32_t>(offsetof(HartState, f));
+    l.fcsr = csr + static_cast<int32_t>(offsetof(CsrState, fcsr));
+    l.mstatus = csr + static_cast<int32_t>(offsetof(CsrState, mstatus));
+    l.reservations_active = &hart.bus.reservations.active();
     return l;
 }
 
@@ -139,7 +146,18 @@ class BlockEmitter {
     void branch(const DecodedInsn& insn, const OpEmit& e);
     void jal(const DecodedInsn& insn, const OpEmit& e);
     void jalr(const DecodedInsn& insn, const OpEmit& e);
+    void fence(const DecodedInsn& insn, const OpEmit& e);
     void fallback(const DecodedInsn& insn, const OpEmit& e);
+    // F and D (block_emitter_fp.inc).
+    void fp_load(const DecodedInsn& insn, const OpEmit& e);
+    void fp_store(const DecodedInsn& insn, const OpEmit& e);
+    void fp_arith(const DecodedInsn& insn, const OpEmit& e);
+    void fp_fused(const DecodedInsn& insn, const OpEmit& e);
+    void fp_to_int(const DecodedInsn& insn, const OpEmit& e);
+    void fp_sign_inject(const DecodedInsn& insn, const OpEmit& e);
+    void fp_compare(const DecodedInsn& insn, const OpEmit& e);
+    void fp_move(const DecodedInsn& insn, const OpEmit& e);
+    void fp_semantics(const DecodedInsn& insn, const OpEmit& e);
 
   private:
     x86::Mem xreg(unsigned r) const { return x86::qword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
@@ -176,6 +194,10 @@ class BlockEmitter {
     // (see host_access); jumps to `slow` on any miss.
     void tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow);
     static x86::Mem host_access(unsigned size) { return x86::ptr(x86::rdx, x86::rax, 0, 0, size); }
+    // Jumps to a store's `slow` path while any LR reservation is outstanding:
+    // Hart::store then ends the reservations the store overlaps. Clobbers rcx
+    // (free after tlb_lookup).
+    void leave_if_reserved(const Label& slow);
     // Out-of-line exit after a trap in the current instruction (pc is the handler).
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
@@ -190,6 +212,22 @@ class BlockEmitter {
                         unsigned len,
                         const RegisterCache::State& before, const RegisterCache::State& after);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
+    // F and D building blocks (block_emitter_fp.inc).
+    x86::Mem freg(unsigned r, unsigned size = 8, int32_t at = 0) const {
+        return x86::ptr(kState, l_.f + 8 * static_cast<int32_t>(r) + at, size);
+    }
+    bool fp_require_enabled(const Label& slow);
+    unsigned fp_fcsr_need(const DecodedInsn& insn, bool need_nx) const;
+    void fp_check_fcsr(unsigned need, const Label& fail);
+    void fp_fcsr_path(const Label& pre, const Label& done, unsigned need, bool used);
+    // x[r] to eax (word) or rax; rax to x[rd]: in state.x[] (see fp_read_x).
+    void fp_read_x(unsigned r, bool word);
+    void fp_write_x(unsigned rd);
+    void fp_require_boxed(unsigned r, const Label& slow);
+    void fp_wrote_f();
+    void fp_write_result(const DecodedInsn& insn, bool single, int checks, const Label& slow);
+    void fp_call_semantics(const Label& trapped, const Label& stopped, int64_t offset, const BlockInsn* bi);
+    void fp_slow_path(const Label& slow, const Label& done);
 
     x86::Assembler& a_;
     const Block& block_;
@@ -212,7 +250,14 @@ class BlockEmitter {
     Label plain_exit_; // jmp to the dispatcher; pc and counters already up to date
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
+    // What earlier F/D instructions of this block established about mstatus.FS: only a
+    // CSR instruction can change it, and `fallback`, which runs those, forgets it.
+    bool fs_known_on_ = false, fs_known_dirty_ = false;
+    unsigned fcsr_known_ = 0;     // the same for frm and NX (fp_emit::kFrmIsRne, kNxAccrued)
+    bool fp_slow_needed_ = false; // the current FP instruction's inline checks can jump to its slow path
 };
+
+void add_fp_ops(std::array<OpEmit, kOpCount>& t); // block_emitter_fp.inc
 
 std::array<OpEmit, kOpCount> make_table() {
     std::array<OpEmit, kOpCount> t{};
@@ -329,6 +374,9 @@ std::array<OpEmit, kOpCount> make_table() {
         set_effect(op, &E::branch, Inst::kIdNone, static_cast<int>(cc));
     set_effect(Op::jal, &E::jal);
     set_effect(Op::jalr, &E::jalr);
+    add_fp_ops(t);
+    set_effect(Op::fence, &E::fence);
+    set_effect(Op::fence_tso, &E::fence);
     return t;
 }
 
@@ -633,6 +681,13 @@ void BlockEmitter::tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, c
     }
 }
 
+void BlockEmitter::leave_if_reserved(const Label& slow) {
+    static_assert(sizeof(std::atomic<uint32_t>) == 4);
+    a_.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(l_.reservations_active)));
+    a_.cmp(x86::dword_ptr(x86::rcx), Imm(0));
+    a_.jne(slow);
+}
+
 // ---- instruction classes ----
 
 // rd = rs1 OP (rs2 | imm); shifts and rotates take the count in cl, which x86
@@ -848,6 +903,7 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     const asmjit::Operand value = rs(insn.rs2);
     const RegisterCache::State before = regs_.state();
     tlb_lookup(addr, l_.tlb_store, size, slow);
+    leave_if_reserved(slow);
     x86::Gp source = x86::rcx; // free after the lookup
     if (value.isReg())
         source = value.as<x86::Gp>();
@@ -962,6 +1018,12 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     a_.jmp(x86::rax);
 }
 
+// As the interpreter's FENCE (cpu/exec_rv64i.cpp): only store-load ordering
+// needs an instruction on x86; FENCE.TSO (fm=1000) never asks for it.
+void BlockEmitter::fence(const DecodedInsn& insn, const OpEmit&) {
+    if (insn.op == Op::fence && fence_orders_store_load(static_cast<uint32_t>(insn.imm))) a_.mfence();
+}
+
 // Any op without an inline form: its interpreter semantics through a helper,
 // which sees and may change any of state.x[].
 void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
@@ -976,7 +1038,11 @@ void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
     a_.test(x86::eax, x86::eax);
     a_.jnz(plain_exit_);
     counted_ = true;
+    fs_known_on_ = fs_known_dirty_ = false; // a CSR write may have changed FS, frm or fflags
+    fcsr_known_ = 0;
 }
+
+#include "jit/block_emitter_fp.inc"
 
 // Turns asmjit's error codes into an exception: they mean a bug in an emitter.
 class ThrowOnError : public asmjit::ErrorHandler {

@@ -18,6 +18,10 @@ struct CompiledBlock;
 struct HostLayout {
     int32_t x = 0, pc = 0, minstret = 0, mcycle = 0, mcountinhibit = 0, mip = 0, mie = 0;
     int32_t tlb_fetch = 0, tlb_load = 0, tlb_store = 0; // hart.tlb.fetch / load / store arrays
+    int32_t f = 0, fcsr = 0, mstatus = 0; // F/D registers and the state their instructions check
+    // The bus's count of valid LR reservations (a uint32_t): inline stores
+    // take the slow path, which ends the reservations they hit, while it is non-zero.
+    const void* reservations_active = nullptr;
     static HostLayout of(const Hart& hart);
 };
 

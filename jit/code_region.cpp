@@ -1,9 +1,10 @@
 #include "jit/code_region.hpp"
 
 #include <bitset>
-#include <cstring>
 #include <string_view>
 #include <vector>
+
+#include "core/ram_access.hpp"
 
 namespace tern::jit {
 
@@ -54,14 +55,12 @@ RegisterUses region_register_uses(const uint8_t* page, uint64_t offset, bool (*c
         pending.pop_back();
         if (seen[at / 2]) continue;
         seen[at / 2] = true;
-        uint16_t low;
-        std::memcpy(&low, page + at, 2);
+        // Through relaxed atomics, as CodeCache decodes: harts on other threads may be storing to the page.
+        const uint16_t low = ram_access::load<uint16_t>(page + at); // at is 2-byte aligned
         uint32_t raw = low;
         if (instruction_length(low) == 4) {
             if (at + 4 > kPageSize) continue;
-            uint16_t high;
-            std::memcpy(&high, page + at + 2, 2);
-            raw |= static_cast<uint32_t>(high) << 16;
+            raw |= static_cast<uint32_t>(ram_access::load<uint16_t>(page + at + 2)) << 16;
         }
         const DecodedInsn insn = decode(raw);
         --budget;

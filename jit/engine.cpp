@@ -1,9 +1,9 @@
 #include "jit/engine.hpp"
 
-#include "cpu/disassembler.hpp"
-#include "jit/host_disasm.hpp"
+#include <string>
 
 #include "cpu/code_cache.hpp"
+#include "cpu/disassembler.hpp"
 #include "cpu/hart.hpp"
 #include "cpu/interpreter.hpp"
 #include "jit/helpers.hpp"
@@ -28,8 +28,15 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
     RunContext ctx;
     ctx.hart = &hart;
     ctx.steps_start = hart.steps;
+    // Kicks from other threads zero ctx.limit while this run lasts, and only then.
+    struct LimitAttachment {
+        HartControl& control;
+        ~LimitAttachment() { control.detach_limit(); }
+    } attachment{hart.control};
+    hart.control.attach_limit(&ctx.limit);
     // Like interpret(): the budget counts steps (max(1, retired) per block).
     while (ctx.retired + ctx.zero_blocks < budget) {
+        if (hart.control.attention()) break;
         cache_.release_retired();
         service_interrupts(hart);
         if (hart.state.wfi) break;
@@ -61,7 +68,7 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
         ++stats_.dispatches;
         const uint64_t entries = ctx.entries;
         // A pending enabled interrupt may be taken at the next block boundary (or end WFI).
-        ctx.limit = (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget - ctx.zero_blocks;
+        hart.control.set_limit(&ctx.limit, (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget - ctx.zero_blocks);
         enter_(&ctx, &hart.state, cb->entry);
         helpers::sync_counters(&ctx);
         hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
@@ -71,16 +78,20 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
 }
 
 // -d out_asm: the guest block as objdump would print it, then its host code.
+// Written with one call, so listings of harts on other threads do not interleave.
 void Engine::print_listing(std::FILE* out, const CompiledBlock& cb) {
     const Block& block = *cb.block;
-    std::fprintf(out, "IN: guest block at physical 0x%llx\n", static_cast<unsigned long long>(block.paddr));
+    char line[64];
+    std::snprintf(line, sizeof line, "IN: guest block at physical 0x%llx\n", static_cast<unsigned long long>(block.paddr));
+    std::string text = line;
     uint64_t paddr = block.paddr;
     for (const BlockInsn& bi : block.insns) {
-        std::fprintf(out, "  0x%llx:  %s\n", static_cast<unsigned long long>(paddr),
-                     disassemble(bi.insn, paddr).c_str());
+        std::snprintf(line, sizeof line, "  0x%llx:  ", static_cast<unsigned long long>(paddr));
+        text += line + disassemble(bi.insn, paddr) + "\n";
         paddr += bi.insn.len;
     }
-    std::fprintf(out, "OUT: host code\n%s\n", disassemble_host(cb).c_str());
+    text += "OUT: host code\n" + disassemble_host(cb) + "\n";
+    std::fwrite(text.data(), 1, text.size(), out);
 }
 
 CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
@@ -148,18 +159,32 @@ void Engine::flush() {
     ++stats_.flushes;
 }
 
-void Engine::print_stats(std::FILE* out) const {
+void Engine::print_stats(std::FILE* out) const { jit::print_stats(out, stats_, arena_.used(), arena_.capacity()); }
+
+Stats& Stats::operator+=(const Stats& other) {
+    blocks_translated += other.blocks_translated;
+    invalidations += other.invalidations;
+    chain_links += other.chain_links;
+    cold_links += other.cold_links;
+    chain_hits += other.chain_hits;
+    dispatches += other.dispatches;
+    flushes += other.flushes;
+    interpreted += other.interpreted;
+    return *this;
+}
+
+void print_stats(std::FILE* out, const Stats& stats, size_t code_bytes_used, size_t code_bytes_capacity) {
     std::fprintf(out,
                  "jit: %llu blocks translated, %llu invalidated, %llu chain links (%llu cold), %llu chain hits, "
                  "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %zu/%zu code bytes\n",
-                 static_cast<unsigned long long>(stats_.blocks_translated),
-                 static_cast<unsigned long long>(stats_.invalidations),
-                 static_cast<unsigned long long>(stats_.chain_links),
-                 static_cast<unsigned long long>(stats_.cold_links),
-                 static_cast<unsigned long long>(stats_.chain_hits),
-                 static_cast<unsigned long long>(stats_.dispatches),
-                 static_cast<unsigned long long>(stats_.flushes),
-                 static_cast<unsigned long long>(stats_.interpreted), arena_.used(), arena_.capacity());
+                 static_cast<unsigned long long>(stats.blocks_translated),
+                 static_cast<unsigned long long>(stats.invalidations),
+                 static_cast<unsigned long long>(stats.chain_links),
+                 static_cast<unsigned long long>(stats.cold_links),
+                 static_cast<unsigned long long>(stats.chain_hits),
+                 static_cast<unsigned long long>(stats.dispatches),
+                 static_cast<unsigned long long>(stats.flushes),
+                 static_cast<unsigned long long>(stats.interpreted), code_bytes_used, code_bytes_capacity);
 }
 
 } // namespace tern::jit

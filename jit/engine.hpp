@@ -29,7 +29,12 @@ struct Stats {
     uint64_t dispatches = 0;    // block entries from the dispatcher
     uint64_t flushes = 0;       // whole code-cache flushes (arena full, or asked for)
     uint64_t interpreted = 0;   // instructions the dispatcher ran with interpret_one
+
+    Stats& operator+=(const Stats& other);
 };
+
+// -d jit's one line: the counters and the code arena's use.
+void print_stats(std::FILE* out, const Stats& stats, size_t code_bytes_used, size_t code_bytes_capacity);
 
 struct EngineOptions {
     size_t cache_bytes = 32u << 20; // the code arena; flushed as a whole when full
@@ -55,6 +60,7 @@ class Engine {
     void set_listing(std::FILE* out) { options_.listing = out; }
     void print_stats(std::FILE* out) const;
     size_t code_bytes_used() const { return arena_.used(); }
+    size_t code_bytes_capacity() const { return arena_.capacity(); }
 
   private:
     CompiledBlock* compile(Block& block, const Hart& hart);

@@ -1,5 +1,6 @@
 #include "jit/helpers.hpp"
 
+#include <atomic>
 #include <type_traits>
 
 #include "cpu/code_cache.hpp"
@@ -14,7 +15,7 @@ namespace {
 // once, and the interpreter would take the interrupt at the next block
 // boundary, so chained and indirect jumps must go back to the dispatcher.
 void notice_interrupts(RunContext* ctx, const Hart& hart) {
-    if (hart.state.csr.mip & hart.state.csr.mie) ctx->limit = 0;
+    if (hart.state.csr.mip & hart.state.csr.mie) std::atomic_ref<uint64_t>(ctx->limit).store(0);
 }
 
 // The interpreter's epilogue of a trapped instruction: the handler is the next
@@ -66,6 +67,24 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* bi) noexcept {
     return straight && !hart.state.wfi ? kContinue : kExit;
 }
 
+uint32_t exec_fp(RunContext* ctx, const BlockInsn* bi, uint32_t first) noexcept {
+    Hart& hart = *ctx->hart;
+    sync_steps(ctx); // an FP load may read mtime
+    const uint64_t generation = hart.code_cache.generation();
+    if (!execute_insn(hart, bi->fn, bi->insn)) {
+        if (first) ++ctx->zero_blocks;
+        return kExit;
+    }
+    notice_interrupts(ctx, hart);
+    return hart.code_cache.generation() == generation ? kContinue : kStop;
+}
+
+uint32_t interpret_rest(RunContext* ctx, const BlockInsn* insn, uint32_t count) noexcept {
+    for (uint32_t i = 0; i < count; ++i)
+        if (exec_insn(ctx, insn + i) != kContinue) break;
+    return kExit;
+}
+
 template <class T, bool Signed>
 uint32_t load(RunContext* ctx, uint64_t vaddr, uint32_t rd, uint32_t first) noexcept {
     Hart& hart = *ctx->hart;
@@ -96,7 +115,7 @@ template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t valu
 
 const uint8_t* indirect_target(RunContext* ctx, uint64_t pc, CompiledBlock** cache) noexcept {
     Hart& hart = *ctx->hart;
-    if (ctx->retired >= ctx->limit) return nullptr;
+    if (ctx->retired >= std::atomic_ref<uint64_t>(ctx->limit).load(std::memory_order_relaxed)) return nullptr;
     // The dispatcher's fetch_block without its slow paths (TLB refill, decoding, translating).
     const TlbEntry& e = hart.tlb.fetch[Tlb::index(pc)];
     if (e.tag != pc >> Tlb::kPageBits || !e.host) return nullptr;

@@ -31,6 +31,18 @@ void sync_steps(RunContext* ctx) noexcept;
 // code was invalidated; kContinue otherwise. state.pc must be the insn's PC.
 uint32_t exec_insn(RunContext* ctx, const BlockInsn* insn) noexcept;
 
+// Runs one F or D instruction through its interpreter semantics without
+// counting it: the slow path of an inline FP instruction (mstatus.FS Off, a
+// rounding mode or operand the inline code leaves alone, an FP load or store
+// off the TLB fast path), and the whole of the FP ops that have no inline
+// form. Returns what the load/store helpers below return, with `first` as there.
+uint32_t exec_fp(RunContext* ctx, const BlockInsn* insn, uint32_t first) noexcept;
+
+// Runs `count` instructions from `insn` on through exec_insn, as the rest of
+// the block, and returns kExit: state.pc must be the first one's PC and
+// ctx->retired must count every instruction before it.
+uint32_t interpret_rest(RunContext* ctx, const BlockInsn* insn, uint32_t count) noexcept;
+
 // The slow paths of inline loads and stores: exactly hart.load/hart.store.
 // A load writes x[rd] (kept zero for rd = 0). kExit when the access trapped
 // (state.pc is then the handler); kStop when the access (a store, or a page

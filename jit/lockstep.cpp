@@ -13,7 +13,7 @@ Sandbox::Sandbox(uint64_t ram_bytes) : ram(kRamBase, ram_bytes) {
     hart.state.pc = kRamBase;
     // Time from the hart's steps, so `time` reads agree when the engines count steps alike.
     clock.make_deterministic([this] { return hart.steps; });
-    bus.on_page_flagged = [this](uint64_t paddr) { hart.tlb.flush_physical(paddr & ~(Tlb::kPageSize - 1)); };
+    bus.on_page_flagged = [this](uint64_t paddr, int) { hart.tlb.flush_physical(paddr & ~(Tlb::kPageSize - 1)); };
 }
 
 void Sandbox::write_code(uint64_t paddr, const std::vector<uint32_t>& words) {

@@ -12,6 +12,8 @@ TEST_CASE("Ctrl-A commands: x quits, h helps, Ctrl-A Ctrl-A sends Ctrl-A, others
     CHECK(out == 'a');
     CHECK(esc.feed(0x01, out) == Action::None);
     CHECK(esc.feed('h', out) == Action::Help);
+    CHECK(esc.feed(0x01, out) == Action::None);
+    CHECK(esc.feed('i', out) == Action::HartStatus);
     CHECK(esc.feed('x', out) == Action::Forward); // no escape pending: an ordinary x
     CHECK(out == 'x');
     CHECK(esc.feed(0x01, out) == Action::None);

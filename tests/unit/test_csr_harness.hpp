@@ -12,6 +12,18 @@
 
 namespace tern::test {
 
+// Runs one instruction's semantics at hart.state.pc as the interpreter does
+// (without the counter increments); true if it retired without a trap.
+inline bool exec_insn(Hart& hart, uint32_t raw) {
+    const DecodedInsn insn = decode32(raw);
+    hart.next_pc = hart.state.pc + 4;
+    exec_fn(insn.op)(hart, insn);
+    const bool retired = !hart.trapped;
+    hart.trapped = false;
+    hart.state.pc = hart.next_pc;
+    return retired;
+}
+
 struct TestHart {
     static constexpr uint64_t kRamBase = 0x8000'0000;
     Ram ram{kRamBase, 1 << 20};
@@ -22,17 +34,7 @@ struct TestHart {
 
     TestHart() { hart.state.pc = kRamBase; }
 
-    // Runs one instruction's semantics at hart.state.pc as the interpreter
-    // does (without the counter increments); true if it retired without a trap.
-    bool exec(uint32_t raw) {
-        const DecodedInsn insn = decode32(raw);
-        hart.next_pc = hart.state.pc + 4;
-        exec_fn(insn.op)(hart, insn);
-        const bool retired = !hart.trapped;
-        hart.trapped = false;
-        hart.state.pc = hart.next_pc;
-        return retired;
-    }
+    bool exec(uint32_t raw) { return exec_insn(hart, raw); }
     CsrState& csr() { return hart.state.csr; }
     // S and U accesses need a matching PMP entry (privileged spec 3.7.1): open all memory.
     void open_pmp() {

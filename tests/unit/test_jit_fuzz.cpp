@@ -1,10 +1,12 @@
-// Random valid RV64IM + Zba/Zbb/Zbs programs (conditional branches inside
-// blocks, division corner cases) run on the JIT and the
+// Random valid RV64IM + Zba/Zbb/Zbs + F/D programs (conditional branches
+// inside blocks, division corner cases) run on the JIT and the
 // interpreter in lockstep. The budget here is small; a longer run:
 //   TERN_JIT_FUZZ_SEED=123 TERN_JIT_FUZZ_PROGRAMS=5000 ./build/tests/unit_tests -tc='jit fuzz*'
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cstdlib>
+#include <iterator>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -22,7 +24,7 @@ constexpr uint64_t kHandler = kCode + 0x3000;
 constexpr uint64_t kData = kCode + 0x8000; // an 8 KiB window; x31 points at its first page end
 constexpr unsigned kLoopCounter = 28, kHandlerScratch = 30, kDataBase = 31;
 constexpr uint16_t kMepc = 0x341, kMscratch = 0x340, kMcycle = 0xb00, kMinstret = 0xb02,
-                   kMcountinhibit = 0x320;
+                   kMcountinhibit = 0x320, kMstatus = 0x300, kFflags = 0x001, kFrm = 0x002, kFcsr = 0x003;
 
 uint64_t env_or(const char* name, uint64_t fallback) {
     const char* v = std::getenv(name);
@@ -38,6 +40,8 @@ class ProgramGenerator {
             if (ops == "xd,xs1,xs2" || ops == "xd,xs1,imm" || ops == "xd,xs1,shamt" || ops == "xd,xs1" ||
                 ops == "xd,uimm")
                 alu_ops_.push_back(op);
+            else if (ops.find("fs1") != ops.npos || ops.starts_with("fd"))
+                if (op_info(op).imm == ImmKind::None) fp_ops_.push_back(op); // not the loads and stores
         }
     }
 
@@ -49,18 +53,22 @@ class ProgramGenerator {
         while (code_.size() < length) {
             landings_.push_back(code_.size());
             const unsigned kind = pick(100);
-            if (kind < 51)
+            if (kind < 37)
                 code_.push_back(alu());
-            else if (kind < 55)
+            else if (kind < 41)
                 divide_corner();
-            else if (kind < 75)
+            else if (kind < 55)
+                code_.push_back(fp());
+            else if (kind < 72)
                 code_.push_back(memory());
-            else if (kind < 85)
+            else if (kind < 82)
                 forward_jump();
-            else if (kind < 90)
+            else if (kind < 88)
                 loop();
-            else if (kind < 96)
+            else if (kind < 92)
                 code_.push_back(csr());
+            else if (kind < 96)
+                fp_csr();
             else
                 code_.push_back(pick(2) ? encode(Op::ecall) : 0); // traps: the handler skips them
         }
@@ -91,6 +99,51 @@ class ProgramGenerator {
         return pick(3) ? rng_() : kEdges[pick(8)];
     }
 
+    // An f register: a double or a NaN-boxed single, mostly special (zeros, infinities, quiet and signalling
+    // NaNs, subnormals, the smallest normal, the largest finite, values whose products under- or overflow),
+    // sometimes random bits or an improperly boxed single.
+    uint64_t fp_value() {
+        static const uint64_t kDoubles[] = {0,
+                                            1ull << 63,
+                                            0x3ff0000000000000,
+                                            0xbff8000000000000,
+                                            0x3fe0000000000000,
+                                            0x3ff0000000000001,
+                                            0x7ff0000000000000,
+                                            0xfff0000000000000,
+                                            0x7ff8000000000000,
+                                            0x7ff0000000000001,
+                                            0xfff4000000000123,
+                                            0x0010000000000000,
+                                            0x000fffffffffffff,
+                                            1,
+                                            0x7fefffffffffffff,
+                                            0x0018000000000000,
+                                            0x2000000000000000,
+                                            0x5ff0000000000000,
+                                            0x43e0000000000000,
+                                            0xc3e0000000000000,
+                                            0x41dfffffffc00000,
+                                            0x4330000000000001};
+        static const uint32_t kSingles[] = {0,          0x80000000, 0x3f800000, 0xbfc00000, 0x3f000000,
+                                            0x3f800001, 0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001,
+                                            0xffa00123, 0x00800000, 0x007fffff, 1,          0x7f7fffff,
+                                            0x00c00000, 0x1f800000, 0x5f800000, 0x4f000000, 0xcf000000};
+        switch (pick(6)) {
+        case 0: return rng_();
+        case 1: return 0xffffffff00000000ull | static_cast<uint32_t>(rng_());
+        case 2: return static_cast<uint32_t>(rng_()) | (pick(2) ? 0 : 0xffff000000000000ull); // not boxed
+        case 3: return kDoubles[pick(std::size(kDoubles))];
+        case 4: return 0xffffffff00000000ull | kSingles[pick(std::size(kSingles))];
+        default: { // short significands: ties and exact results
+            const uint64_t d = kDoubles[pick(std::size(kDoubles))] ^ (rng_() & 0x800f000000000000ull);
+            return pick(2) ? d
+                           : 0xffffffff00000000ull |
+                                 (kSingles[pick(std::size(kSingles))] ^ (rng_() & 0x80700000));
+        }
+        }
+    }
+
   private:
     static constexpr Op kBranches[] = {Op::beq, Op::bne, Op::blt, Op::bge, Op::bltu, Op::bgeu};
 
@@ -107,6 +160,38 @@ class ProgramGenerator {
         }
     }
 
+    // Any F/D op other than loads and stores, in any rounding mode: mostly DYN (frm decides) and RNE, the
+    // others, and now and then a reserved one (illegal).
+    uint32_t fp() {
+        const Op op = fp_ops_[pick(static_cast<unsigned>(fp_ops_.size()))];
+        const std::string_view ops = op_info(op).operands;
+        static constexpr unsigned kModes[] = {7, 7, 7, 0, 0, 1, 2, 3, 4, 5, 6};
+        const unsigned rm = kModes[pick(std::size(kModes) - (pick(8) ? 2 : 0))];
+        const unsigned rd = ops.starts_with("xd") ? dest() : reg();
+        uint32_t raw = encode(op, rd, reg(), reg());
+        raw |= ((rm << 12) | (reg() << 27)) & ~op_info(op).mask; // rm and rs3 where the encoding has them
+        return raw;
+    }
+
+    // frm and fflags writes (so DYN modes and flags not yet accrued keep coming), fcsr reads, and mstatus.FS
+    // changes: Off (F/D illegal), Initial, Clean, Dirty.
+    void fp_csr() {
+        switch (pick(8)) {
+        case 0:
+        case 1: code_.push_back(encode(Op::csrrwi, dest(), pick(5) ? pick(5) : pick(8), 0, kFrm)); break;
+        case 2:
+        case 3: code_.push_back(encode(Op::csrrwi, dest(), pick(3) ? 0 : pick(32), 0, kFflags)); break;
+        case 4: code_.push_back(encode(Op::csrrs, dest(), 0, 0, kFcsr)); break;
+        default: {
+            const unsigned t = 1 + pick(kLoopCounter - 1);
+            code_.push_back(encode(Op::lui, t, 0, 0, static_cast<int64_t>(1 + pick(3)) << 13)); // FS bits
+            const bool clear = pick(4) == 0;
+            code_.push_back(encode(clear ? Op::csrrc : Op::csrrs, 0, t, 0, kMstatus));
+            if (clear && pick(2)) code_.push_back(encode(Op::csrrs, 0, t, 0, kMstatus)); // on again
+        }
+        }
+    }
+
     uint32_t alu() {
         const Op op = alu_ops_[pick(static_cast<unsigned>(alu_ops_.size()))];
         return encode(op, dest(), reg(), reg(), immediate(op));
@@ -115,13 +200,13 @@ class ProgramGenerator {
     // Mostly inside the data window (aligned or not, some crossing its pages);
     // sometimes through an arbitrary register, which usually faults.
     uint32_t memory() {
-        static constexpr Op kMemory[] = {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw, Op::lwu,
-                                         Op::ld, Op::sb,  Op::sh, Op::sw,  Op::sd};
-        const Op op = kMemory[pick(11)];
+        static constexpr Op kMemory[] = {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw,  Op::lwu, Op::ld, Op::sb,
+                                         Op::sh, Op::sw,  Op::sd, Op::flw, Op::fld, Op::fsw, Op::fsd};
+        const Op op = kMemory[pick(std::size(kMemory))];
         const unsigned base = pick(16) ? kDataBase : reg();
         const int64_t offset = static_cast<int64_t>(pick(2048)) - 1024; // x31 + offset crosses a page
         if (op_info(op).imm == ImmKind::S) return encode(op, 0, base, reg(), offset);
-        return encode(op, dest(), base, 0, offset);
+        return encode(op, op_info(op).operands.starts_with("fd") ? reg() : dest(), base, 0, offset);
     }
 
     void forward_jump() {
@@ -177,7 +262,7 @@ class ProgramGenerator {
     }
 
     std::mt19937_64 rng_;
-    std::vector<Op> alu_ops_;
+    std::vector<Op> alu_ops_, fp_ops_;
     std::vector<uint32_t> code_;
     std::vector<size_t> landings_;
     enum class Jump { Branch, Jal, Jalr };
@@ -201,6 +286,16 @@ void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
         p.write_code(kCode, code);
         for (unsigned r = 1; r < 32; ++r)
             p.set_x(r, gen.value());
+        const uint64_t fs = (n % 16 == 15 ? 0 : 1 + n % 3) << csr_bits::kFSShift; // Off now and then
+        const auto fcsr = static_cast<uint32_t>(gen.value() & 0xff) & (n % 2 ? 0x1f : 0xff);
+        std::array<uint64_t, 32> f;
+        for (uint64_t& v : f)
+            v = gen.fp_value();
+        p.both([&](Hart& h) {
+            h.state.csr.mstatus |= fs;
+            h.state.csr.fcsr = fcsr;
+            h.state.f = f;
+        });
         p.set_x(kDataBase, kData + 0x1000);
         for (uint64_t a = 0; a < 8192; a += 8)
             p.write(kData + a, 8, gen.value());
