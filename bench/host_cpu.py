@@ -6,7 +6,8 @@ waits for the shell prompt. Then:
 
   harts  the guest's /proc/cpuinfo must list 4 harts ("processor" lines);
   idle   after --settle seconds, the host CPU time (user + system, all threads, from /proc/PID/stat) the
-         emulator uses over --idle seconds, as percent of one host core;
+         emulator uses over --idle seconds, as percent of one host core, and how busy the whole host was
+         meanwhile (/proc/stat; near 100 % times the cores means other processes held the emulator back);
   busy   the shell starts 4 endless loops (`while :; do :; done &`); after --settle seconds the same figure
          over --busy seconds, with the emulator's busiest host threads (/proc/PID/task) and the guest's own
          view: how busy each guest hart was over the same window (/proc/stat, non-idle share).
@@ -23,18 +24,11 @@ import sys
 import tempfile
 import time
 
+from host_stat import cpu_seconds, host_busy_seconds
 from linux_guest import DEFAULT_TERN, booted, decompress_images, emulator_commands
 
 HARTS = 4
-TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 BUSY_LOOPS = "for i in 1 2 3 4; do (while :; do :; done) & done"
-
-
-def cpu_seconds(stat_path):
-    """utime + stime of a process or thread (proc(5): fields 14 and 15, after the parenthesised name)."""
-    with open(stat_path) as f:
-        fields = f.read().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
 
 
 def thread_seconds(pid):
@@ -49,15 +43,16 @@ def thread_seconds(pid):
 
 
 def host_usage(pid, seconds):
-    """(percent of one host core the process used over the next `seconds`, busiest threads' percents)."""
+    """Over the next `seconds`, as percents of one host core: (the process, its threads busiest first, the whole
+    host: when that is near 100 % times the cores, other processes held the emulator back)."""
     start, threads_before = time.monotonic(), thread_seconds(pid)
-    total_before = cpu_seconds(f"/proc/{pid}/stat")
+    total_before, host_before = cpu_seconds(f"/proc/{pid}/stat"), host_busy_seconds()
     time.sleep(seconds)
-    total_after = cpu_seconds(f"/proc/{pid}/stat")
+    total_after, host_after = cpu_seconds(f"/proc/{pid}/stat"), host_busy_seconds()
     elapsed, threads_after = time.monotonic() - start, thread_seconds(pid)
     per_thread = sorted((100 * (threads_after[t] - threads_before.get(t, 0)) / elapsed for t in threads_after),
                         reverse=True)
-    return 100 * (total_after - total_before) / elapsed, per_thread
+    return 100 * (total_after - total_before) / elapsed, per_thread, 100 * (host_after - host_before) / elapsed
 
 
 def guest_cpu_times(con):
@@ -82,16 +77,17 @@ def measure(name, argv, args, log):
         harts = int(con.run("grep -c ^processor /proc/cpuinfo", 60).strip())
         print(f"{name}: /proc/cpuinfo lists {harts} harts", flush=True)
         time.sleep(args.settle)
-        idle, _ = host_usage(con.proc.pid, args.idle)
-        print(f"{name}: idle guest: {idle:.1f} % of one host core over {args.idle} s", flush=True)
+        idle, _, host = host_usage(con.proc.pid, args.idle)
+        print(f"{name}: idle guest: {idle:.1f} % of one host core over {args.idle} s (whole host busy {host:.0f} %)",
+              flush=True)
         con.run(BUSY_LOOPS, 300)
         time.sleep(args.settle)
         guest_before = guest_cpu_times(con)
-        busy, threads = host_usage(con.proc.pid, args.busy)
+        busy, threads, host = host_usage(con.proc.pid, args.busy)
         guest_after = guest_cpu_times(con)
         top = ", ".join(f"{p:.0f}" for p in threads[:HARTS + 1])
         print(f"{name}: 4 busy processes: {busy:.1f} % of one host core over {args.busy} s; "
-              f"busiest host threads (%): {top}; {len(threads)} threads", flush=True)
+              f"busiest host threads (%): {top}; {len(threads)} threads; whole host busy {host:.0f} %", flush=True)
         print(f"{name}:   guest harts busy (%): "
               + ", ".join(f"{p:.0f}" for p in guest_busy_percents(guest_before, guest_after)), flush=True)
         return harts, idle, busy
