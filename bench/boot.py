@@ -9,46 +9,26 @@ never a test: there is no time limit anywhere.
   bench/boot.py [--tern build/tern] [--runs 3] [--smp 1]
 """
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tests", "system"))
-from guest_console import PROMPT, Console  # noqa: E402
+from linux_guest import DEFAULT_TERN, booted, decompress_images, emulator_commands
 
 
 def time_to_prompt(argv):
-    con = Console(argv, open(os.devnull, "wb"))
-    try:
-        con.expect(PROMPT, 600)
+    with booted(argv) as con:
         return time.monotonic() - con.start
-    finally:
-        con.proc.kill()
-        con.proc.wait()
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tern", default=os.path.join(HERE, "..", "build", "tern"))
+    ap.add_argument("--tern", default=DEFAULT_TERN)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--smp", type=int, default=1)
     args = ap.parse_args()
-    roms = os.path.join(HERE, "..", "roms", "linux")
     with tempfile.TemporaryDirectory(prefix="tern-boot-bench-") as tmp:
-        kernel, initrd = os.path.join(tmp, "Image"), os.path.join(tmp, "initramfs.cpio")
-        subprocess.run(["zstd", "-q", "-d", "-f", os.path.join(roms, "Image.zst"), "-o", kernel], check=True)
-        subprocess.run(["zstd", "-q", "-d", "-f", os.path.join(roms, "initramfs.cpio.zst"), "-o", initrd],
-                       check=True)
-        common = ["-M", "virt", "-m", "256M", "-smp", str(args.smp), "-nographic", "-kernel", kernel,
-                  "-initrd", initrd, "-append", "console=ttyS0"]
-        peers = {
-            "tern": [args.tern] + common,
-            "qemu": ["qemu-system-riscv64", "-bios", "default"] + common,
-        }
+        peers = emulator_commands(args.tern, *decompress_images(tmp), args.smp)
         times = {name: [] for name in peers}
         for _ in range(args.runs):
             for name, argv in peers.items():
