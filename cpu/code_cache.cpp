@@ -5,18 +5,16 @@
 namespace tern {
 
 namespace {
-// Instructions after which the block must end: they transfer control, or they
-// may change how the following instructions are fetched, translated or interrupted.
+// Instructions after which the block must end: they always transfer control,
+// or they may change how the following instructions are fetched, translated or
+// interrupted. A conditional branch does not end a block (up to
+// kMaxBlockBranches of them): the block goes on with the not-taken path and is
+// left when the branch is taken (interpreter and JIT alike, so both run the
+// same blocks).
 bool ends_block(Op op) {
     switch (op) {
     case Op::jal:
     case Op::jalr:
-    case Op::beq:
-    case Op::bne:
-    case Op::blt:
-    case Op::bge:
-    case Op::bltu:
-    case Op::bgeu:
     case Op::ecall:
     case Op::ebreak:
     case Op::mret:
@@ -31,6 +29,17 @@ bool ends_block(Op op) {
     case Op::csrrsi:
     case Op::csrrci:
     case Op::illegal: return true;
+    default: return false;
+    }
+}
+bool is_conditional_branch(Op op) {
+    switch (op) {
+    case Op::beq:
+    case Op::bne:
+    case Op::blt:
+    case Op::bge:
+    case Op::bltu:
+    case Op::bgeu: return true;
     default: return false;
     }
 }
@@ -64,6 +73,7 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
     block->paddr = paddr;
     const uint64_t page = paddr & ~0xfffull;
     uint64_t offset = paddr - page;
+    unsigned branches = 0;
     while (block->insns.size() < kMaxBlockInsns && offset + 2 <= 4096) {
         // Harts on other threads may be storing to this page (code_modification.c).
         const uint16_t low = ram_access::load<uint16_t>(page_host + offset); // paddr is 2-byte aligned
@@ -79,6 +89,7 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
             block->ends_with_csr_access = is_csr_access(insn.op);
             break;
         }
+        if (is_conditional_branch(insn.op) && ++branches == kMaxBlockBranches) break;
     }
     if (block->insns.empty()) return nullptr;
     bus_.set_page_flag(page, code_flag(owner_), static_cast<int>(owner_));

@@ -81,6 +81,11 @@ class CodeCache {
     uint64_t generation() const { return generation_; }
 
     static constexpr size_t kMaxBlockInsns = 64;
+    // A block goes on past this many conditional branches minus one: every
+    // block starting at a branch target repeats the code after it, and
+    // translating that (a Linux boot translates a lot) costs more than longer
+    // blocks save.
+    static constexpr unsigned kMaxBlockBranches = 4;
 
   private:
     static size_t fast_index(uint64_t paddr) { return (paddr >> 1) % kFastEntries; }

@@ -74,13 +74,11 @@ const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulte
     return refilled.tag == (pc >> Tlb::kPageBits) ? refilled.host : nullptr;
 }
 
-// Runs a block until it ends, traps, or its page is rewritten, and returns
-// how many instructions retired. Only a block's last instruction can transfer
-// control (see ends_block in code_cache.cpp), so before it the only reasons
-// to stop are a trap and a store into cached code; pc advances in a local.
-// `uncounted` holds retired instructions not yet added to the counters: only
-// a CSR access can read them, and it is always a block's last instruction,
-// so they are brought up to date just before such an instruction runs.
+// Runs a block until it ends, leaves the straight line (a taken branch or a
+// trap), or its page is rewritten, and returns how many instructions retired.
+// pc advances in a local. `uncounted` holds retired instructions not yet added
+// to the counters: only a CSR access can read them, and it always ends a block
+// (see ends_block in code_cache.cpp), so they are brought up to date just before it runs.
 uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
     const CodeCache& cache = hart.code_cache;
     const uint64_t generation = cache.generation();
@@ -91,7 +89,7 @@ uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
         pc += it->insn.len;
         hart.next_pc = pc;
         it->fn(hart, it->insn);
-        if (hart.trapped || cache.generation() != generation) [[unlikely]] {
+        if (hart.next_pc != pc || hart.trapped || cache.generation() != generation) [[unlikely]] {
             const uint64_t retired = static_cast<uint64_t>(it - first) + finish(hart);
             uncounted += retired;
             return retired;

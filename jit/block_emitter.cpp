@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <utility>
 #include <cstddef>
 #include <functional>
 #include <stdexcept>
@@ -18,8 +19,10 @@
 #include "cpu/fpu.hpp"
 #include "cpu/hart.hpp"
 #include "jit/code_arena.hpp"
+#include "jit/code_region.hpp"
 #include "jit/compiled_block.hpp"
 #include "jit/helpers.hpp"
+#include "jit/register_cache.hpp"
 #include "jit/run_context.hpp"
 
 namespace tern::jit {
@@ -38,6 +41,7 @@ HostLayout HostLayout::of(const Hart& hart) {
     l.mcountinhibit = csr + static_cast<int32_t>(offsetof(CsrState, mcountinhibit));
     l.mip = csr + static_cast<int32_t>(offsetof(CsrState, mip));
     l.mie = csr + static_cast<int32_t>(offsetof(CsrState, mie));
+    l.tlb_fetch = from_state(hart.tlb.fetch.data());
     l.tlb_load = from_state(hart.tlb.load.data());
     l.tlb_store = from_state(hart.tlb.store.data());
     l.f = static_cast<int32_t>(offsetof(HartState, f));
@@ -60,9 +64,11 @@ using asmjit::InstId;
 const x86::Gp kState = x86::rbx;    // HartState* of the running hart
 const x86::Gp kCtx = x86::r12;      // RunContext* of the current run
 const x86::Gp kPcBase = x86::r13;   // guest PC of the block's first instruction
-const x86::Gp kEpilogue = x86::r14; // back to the dispatcher
+const x86::Gp kRetired = x86::r15;  // RunContext::retired, stored there around helper calls and at exits
 
 x86::Mem ctx_field(size_t offset) { return x86::qword_ptr(kCtx, static_cast<int32_t>(offset)); }
+// `jmp` there goes back to the dispatcher (an indirect jump keeps one more register for guest values).
+const x86::Mem kEpilogue = ctx_field(offsetof(RunContext, epilogue));
 
 static_assert((Tlb::kEntries & (Tlb::kEntries - 1)) == 0, "the inline TLB index is a mask");
 
@@ -74,6 +80,17 @@ bool changes_context(Op op) {
 
 bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
 
+bool is_conditional_branch(Op op) { return op_info(op).operands == "xs1,xs2,target"; }
+
+// Every conditional branch may leave the block (taken), and the block's end
+// has at most two static exits: one chain slot each, at most.
+size_t static_exit_bound(const Block& block) {
+    size_t n = 1;
+    for (const BlockInsn& bi : block.insns)
+        n += is_conditional_branch(bi.insn.op);
+    return n;
+}
+
 class BlockEmitter;
 
 // How one op is emitted: a class emitter and the parameters that make it this op.
@@ -83,21 +100,32 @@ struct OpEmit {
     bool word = false; // a *W op: 32-bit operation, sign-extended result
     bool pure = true;  // only writes rd: nothing to do when rd is x0
     int arg = 0;       // class-specific: condition code, shift, access size, variant
+    // Reads and writes guest registers through the RegisterCache; an emitter
+    // that uses state.x[] directly runs with every copy written back and
+    // forgets them afterwards.
+    bool cache_aware = false;
 };
 
 struct SlotLabels {
     ChainSlot* slot;
-    Label jump, stub;
+    Label jump, stub, cold, cold_jump;
 };
 
 class BlockEmitter {
   public:
     BlockEmitter(x86::Assembler& a, const Block& block, CompiledBlock& cb, const HostLayout& layout,
-                 const EmitOptions& options)
-        : a_(a), block_(block), cb_(cb), l_(layout), options_(options), plain_exit_(a.newLabel()) {}
+                 const EmitOptions& options, const uint8_t* page)
+        : a_(a), block_(block), cb_(cb), l_(layout), options_(options), page_(page), regs_(a, kState, layout.x),
+          load_entry_(a.newLabel()), chain_entry_(a.newLabel()), plain_exit_(a.newLabel()) {}
 
     void emit();
     const std::vector<SlotLabels>& slots() const { return slots_; }
+    // Where chained jumps enter (kPcBase is already the block's PC there):
+    // with the guest registers in the host registers of this block's
+    // assignment, or in state.x[] (the load entry).
+    const Label& chain_entry() const { return chain_entry_; }
+    const Label& load_entry() const { return load_entry_; }
+    uint64_t register_key() const { return regs_.assignment_key(); }
 
     // Instruction classes (the table below says which op uses which).
     void alu(const DecodedInsn& insn, const OpEmit& e);
@@ -110,6 +138,7 @@ class BlockEmitter {
     void extend(const DecodedInsn& insn, const OpEmit& e);
     void byte_swap(const DecodedInsn& insn, const OpEmit& e);
     void mul_high(const DecodedInsn& insn, const OpEmit& e);
+    void divide(const DecodedInsn& insn, const OpEmit& e);
     void lui(const DecodedInsn& insn, const OpEmit& e);
     void auipc(const DecodedInsn& insn, const OpEmit& e);
     void load(const DecodedInsn& insn, const OpEmit& e);
@@ -142,26 +171,46 @@ class BlockEmitter {
     // rax holds the result of a pure op: sign-extend a *W result, write rd.
     void write_rd(const DecodedInsn& insn, bool word);
     void load_rs1(const DecodedInsn& insn, bool word);
+    // The guest register operands (see RegisterCache::read).
+    asmjit::Operand rs(unsigned r) { return regs_.read(r, 64); }
+    asmjit::Operand rs32(unsigned r) { return regs_.read(r, 32); }
+    // Which guest registers the block's cache-aware instructions use, and how often.
+    void allocate_registers();
     // Adds n retired instructions to the run's count (minstret and mcycle follow it, helpers.hpp).
     void flush_counters(unsigned n);
-    // Leaves the block for the guest PC block + delta: a chain slot when the
-    // target is on this physical page, else back to the dispatcher.
-    void goto_static(int64_t delta);
-    // Finds the host address of a `size`-byte access at the vaddr in rsi
-    // through the TLB array at `tlb` into rdx; jumps to `slow` on any miss.
-    void tlb_lookup(int32_t tlb, unsigned size, const Label& slow);
+    // Leaves the block for the guest PC block + delta with the register state
+    // `regs`: a chain slot when the target is on this physical page, else back
+    // to the dispatcher.
+    void goto_static(int64_t delta, const RegisterCache::State& regs);
+    // A static exit with `retired` instructions not yet counted and the
+    // register state `regs`: writes the dirty ones back and leaves, or jumps
+    // back to the loop head when the target is the block's own start.
+    void exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs);
+    // The register holding x[rs1] + imm, the virtual address of a load or
+    // store: rs1's host register when imm is 0, else rsi.
+    x86::Gp virtual_address(const DecodedInsn& insn);
+    // Finds the host address of a `size`-byte access at the vaddr in `addr`
+    // through the TLB array at `tlb`: the page in rdx, the offset in rax
+    // (see host_access); jumps to `slow` on any miss.
+    void tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow);
+    static x86::Mem host_access(unsigned size) { return x86::ptr(x86::rdx, x86::rax, 0, 0, size); }
     // Jumps to a store's `slow` path while any LR reservation is outstanding:
-    // Hart::store then ends the reservations the store overlaps. Clobbers rax.
+    // Hart::store then ends the reservations the store overlaps. Clobbers rcx
+    // (free after tlb_lookup).
     void leave_if_reserved(const Label& slow);
     // Out-of-line exit after a trap in the current instruction (pc is the handler).
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
     Label stop_exit(unsigned len);
     void call(const void* fn);
-    // The out-of-line half of a load or store: helper(ctx, vaddr in rsi, third
+    // The out-of-line half of a load or store: helper(ctx, vaddr in `addr`, third
     // argument set up by `third_arg`), then back to `done`, or a trap/stop exit.
+    // `before`: the register state before the instruction (its dirty copies are
+    // written back first); `after`: the state at `done`, restored after the call.
     template <class Args>
-    void slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg, unsigned len);
+    void slow_path_call(const Label& slow, const Label& done, const x86::Gp& addr, const void* fn, Args third_arg,
+                        unsigned len,
+                        const RegisterCache::State& before, const RegisterCache::State& after);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
     // F and D building blocks (block_emitter_fp.inc).
     x86::Mem freg(unsigned r, unsigned size = 8, int32_t at = 0) const {
@@ -171,6 +220,9 @@ class BlockEmitter {
     unsigned fp_fcsr_need(const DecodedInsn& insn, bool need_nx) const;
     void fp_check_fcsr(unsigned need, const Label& fail);
     void fp_fcsr_path(const Label& pre, const Label& done, unsigned need, bool used);
+    // x[r] to eax (word) or rax; rax to x[rd]: in state.x[] (see fp_read_x).
+    void fp_read_x(unsigned r, bool word);
+    void fp_write_x(unsigned rd);
     void fp_require_boxed(unsigned r, const Label& slow);
     void fp_wrote_f();
     void fp_write_result(const DecodedInsn& insn, bool single, int checks, const Label& slow);
@@ -182,13 +234,20 @@ class BlockEmitter {
     CompiledBlock& cb_;
     const HostLayout& l_;
     const EmitOptions& options_;
+    const uint8_t* page_; // the block's page (nullptr: not known), for its code region
+    RegisterCache regs_;
+
+    // A block that jumps back to its own start loops to its chain entry,
+    // without the chain slot's indirection.
+    bool loops_ = false;
 
     const BlockInsn* current_ = nullptr;
     int64_t offset_ = 0;   // the current instruction's distance from the block's start
     unsigned pending_ = 0; // retired instructions not yet added to the counters
     bool counted_ = false; // the current instruction did its own counting (helper)
     bool ended_ = false;   // the block's exits have been emitted
-    Label plain_exit_;     // jmp to the dispatcher; pc and counters already up to date
+    Label load_entry_, chain_entry_;
+    Label plain_exit_; // jmp to the dispatcher; pc and counters already up to date
     std::vector<std::function<void()>> deferred_;
     std::vector<SlotLabels> slots_;
     // What earlier F/D instructions of this block established about mstatus.FS: only a
@@ -204,7 +263,7 @@ std::array<OpEmit, kOpCount> make_table() {
     std::array<OpEmit, kOpCount> t{};
     using E = BlockEmitter;
     auto set = [&](Op op, auto fn, InstId inst = Inst::kIdNone, bool word = false, int arg = 0) {
-        t[static_cast<size_t>(op)] = {fn, inst, word, true, arg};
+        t[static_cast<size_t>(op)] = {fn, inst, word, true, arg, true};
     };
     // RV64I register-immediate and register-register (unprivileged spec 2.4, 5.2).
     for (auto [op, inst] : {std::pair{Op::addi, Inst::kIdAdd},
@@ -279,12 +338,22 @@ std::array<OpEmit, kOpCount> make_table() {
     set(Op::rev8, &E::byte_swap);
     for (auto [op, variant] : {std::pair{Op::mulh, 0}, {Op::mulhu, 1}, {Op::mulhsu, 2}})
         set(op, &E::mul_high, Inst::kIdNone, false, variant);
+    // Division (13.2): x86 div/idiv with RISC-V's results for a zero divisor and overflow.
+    for (auto [op, inst, word, rem] : {std::tuple{Op::div, Inst::kIdIdiv, false, 0},
+                                       {Op::divu, Inst::kIdDiv, false, 0},
+                                       {Op::rem, Inst::kIdIdiv, false, 1},
+                                       {Op::remu, Inst::kIdDiv, false, 1},
+                                       {Op::divw, Inst::kIdIdiv, true, 0},
+                                       {Op::divuw, Inst::kIdDiv, true, 0},
+                                       {Op::remw, Inst::kIdIdiv, true, 1},
+                                       {Op::remuw, Inst::kIdDiv, true, 1}})
+        set(op, &E::divide, inst, word, rem);
     set(Op::lui, &E::lui);
     set(Op::auipc, &E::auipc);
 
     // Memory, control flow: these have effects beyond rd.
     auto set_effect = [&](Op op, auto fn, InstId inst = Inst::kIdNone, int arg = 0) {
-        t[static_cast<size_t>(op)] = {fn, inst, false, false, arg};
+        t[static_cast<size_t>(op)] = {fn, inst, false, false, arg, true};
     };
     for (auto [op, inst, size] : {std::tuple{Op::lb, Inst::kIdMovsx, 1},
                                   {Op::lbu, Inst::kIdMovzx, 1},
@@ -317,45 +386,99 @@ const std::array<OpEmit, kOpCount>& op_table() {
 }
 
 void BlockEmitter::emit() {
+    allocate_registers();
     a_.mov(kPcBase, pc_field());
+    a_.bind(load_entry_);
+    regs_.reload(regs_.allocated());
+    a_.bind(chain_entry_);
+    regs_.enter_warm();
     a_.inc(ctx_field(offsetof(RunContext, entries)));
-    a_.mov(x86::rax, ctx_field(offsetof(RunContext, retired)));
-    a_.mov(ctx_field(offsetof(RunContext, block_start)), x86::rax);
+    a_.mov(ctx_field(offsetof(RunContext, block_start)), kRetired);
     const auto& table = op_table();
     for (const BlockInsn& bi : block_.insns) {
         current_ = &bi;
         counted_ = false;
         const OpEmit& e = table[static_cast<size_t>(bi.insn.op)];
-        if (!options_.inline_ops || !e.emit)
+        if (!options_.inline_ops || !e.emit) {
             fallback(bi.insn, e);
-        else if (!(e.pure && bi.insn.rd == 0))
+        } else if (!(e.pure && bi.insn.rd == 0)) {
+            if (!e.cache_aware) regs_.clean();
             (this->*e.emit)(bi.insn, e);
+            if (!e.cache_aware) regs_.forget();
+        }
         if (ended_) break;
         if (!counted_) ++pending_;
         offset_ += bi.insn.len;
     }
     if (!ended_) {
-        flush_counters(pending_);
-        if (changes_context(block_.insns.back().insn.op))
+        if (changes_context(block_.insns.back().insn.op)) {
+            regs_.clean();
+            flush_counters(pending_);
             a_.jmp(kEpilogue); // pc set by the helper
-        else
-            goto_static(offset_);
+        } else {
+            exit_to(offset_, pending_, regs_.state());
+        }
     }
     a_.bind(plain_exit_);
     a_.jmp(kEpilogue);
-    for (auto& f : deferred_)
+    // Deferred code may defer more (a side exit's chain stub): index, and move each out first.
+    for (size_t i = 0; i < deferred_.size(); ++i) {
+        auto f = std::move(deferred_[i]);
         f();
+    }
 }
 
 // ---- building blocks ----
+
+bool uses_register_cache(Op op) {
+    const OpEmit& e = op_table()[static_cast<size_t>(op)];
+    return e.emit && e.cache_aware;
+}
+
+// In a block that jumps backwards (part of a loop, most likely run many
+// times), the guest registers used most by the code region around the block
+// (jit/code_region.hpp), at least twice, get host registers: the blocks of
+// one loop see the same region and so make the same choice, which lets
+// chained jumps between them keep the registers where they are. A write
+// weighs more than a read: a register the region only reads costs a load
+// from state.x[] per use, one it writes a store and a store-forwarded load.
+// Other blocks (run once or a few times, like most of an OS boot) work on
+// state.x[]: loading and writing back registers, and finding the region,
+// would cost more than they save there.
+void BlockEmitter::allocate_registers() {
+    int64_t offset = 0;
+    bool backwards = false;
+    for (const BlockInsn& bi : block_.insns) {
+        const bool inline_op = options_.inline_ops && op_table()[static_cast<size_t>(bi.insn.op)].emit;
+        const bool jump = bi.insn.op == Op::jal || is_conditional_branch(bi.insn.op);
+        if (inline_op && jump && offset + bi.insn.imm == 0) loops_ = options_.chain;
+        if (inline_op && jump && bi.insn.imm < 0) backwards = true;
+        offset += bi.insn.len;
+    }
+    if (!options_.inline_ops || !options_.cache_registers || !(backwards || options_.cache_in_every_block)) return;
+    RegisterUses uses;
+    if (page_) {
+        uses = region_register_uses(page_, block_.paddr & (Tlb::kPageSize - 1), &uses_register_cache);
+    } else {
+        for (const BlockInsn& bi : block_.insns)
+            if (uses_register_cache(bi.insn.op)) uses.add(bi.insn);
+    }
+    std::array<uint32_t, 32> weight{};
+    uint32_t eligible = 0;
+    for (unsigned r = 1; r < 32; ++r) {
+        weight[r] = uses.reads[r] + 4 * uses.writes[r];
+        if (uses.reads[r] + uses.writes[r] >= 2) eligible |= 1u << r; // used once: nothing to gain
+    }
+    regs_.allocate(weight, eligible);
+}
 
 void BlockEmitter::add_const(const x86::Gp& reg, int64_t value) {
     if (value == 0) return;
     if (fits_i32(value)) {
         a_.add(reg, Imm(value));
     } else {
-        a_.mov(x86::r11, Imm(value));
-        a_.add(reg, x86::r11);
+        a_.mov(x86::rdx, Imm(value)); // free wherever add_const is used (not rax, rcx or rsi)
+        a_.add(reg, x86::rdx);
     }
 }
 
@@ -375,23 +498,62 @@ void BlockEmitter::store_pc(int64_t delta) {
 
 void BlockEmitter::load_rs1(const DecodedInsn& insn, bool word) {
     if (word)
-        a_.mov(x86::eax, xreg32(insn.rs1));
+        a_.emit(Inst::kIdMov, x86::eax, rs32(insn.rs1));
     else
-        a_.mov(x86::rax, xreg(insn.rs1));
+        a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
 }
 
 void BlockEmitter::write_rd(const DecodedInsn& insn, bool word) {
+    if (!insn.rd) return;
+    if (regs_.cached(insn.rd)) {
+        const x86::Gp d = regs_.dest(insn.rd);
+        if (word)
+            a_.movsxd(d, x86::eax);
+        else
+            a_.mov(d, x86::rax);
+        return;
+    }
     if (word) a_.movsxd(x86::rax, x86::eax);
-    if (insn.rd) a_.mov(xreg(insn.rd), x86::rax);
+    regs_.write(insn.rd, x86::rax);
+}
+
+x86::Gp BlockEmitter::virtual_address(const DecodedInsn& insn) {
+    const asmjit::Operand base = rs(insn.rs1);
+    if (base.isReg()) {
+        if (!insn.imm) return base.as<x86::Gp>();
+        a_.lea(x86::rsi, x86::ptr(base.as<x86::Gp>(), static_cast<int32_t>(insn.imm)));
+        return x86::rsi;
+    }
+    a_.emit(Inst::kIdMov, x86::rsi, base);
+    add_const(x86::rsi, insn.imm);
+    return x86::rsi;
+}
+
+void BlockEmitter::exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs) {
+    flush_counters(retired);
+    if (!(loops_ && delta == 0)) {
+        goto_static(delta, regs);
+        return;
+    }
+    // Back to the warm entry, with the checks of a chained jump (goto_static).
+    regs_.reload(regs_.allocated() & ~regs.loaded);
+    a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
+    a_.jb(chain_entry_);
+    regs_.store(regs_.allocated());
+    store_pc(0);
+    a_.jmp(kEpilogue);
 }
 
 void BlockEmitter::flush_counters(unsigned n) {
-    if (n) a_.add(ctx_field(offsetof(RunContext, retired)), Imm(n));
+    if (n) a_.add(kRetired, Imm(n));
 }
 
+// Helpers see and change the retired count in the RunContext.
 void BlockEmitter::call(const void* fn) {
+    a_.mov(ctx_field(offsetof(RunContext, retired)), kRetired);
     a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(fn)));
     a_.call(x86::rax);
+    a_.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
 }
 
 Label BlockEmitter::trap_exit() {
@@ -416,41 +578,52 @@ Label BlockEmitter::stop_exit(unsigned len) {
 }
 
 template <class Args>
-void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const void* fn, Args third_arg,
-                                  unsigned len) {
+void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const x86::Gp& addr, const void* fn,
+                                  Args third_arg, unsigned len, const RegisterCache::State& before,
+                                  const RegisterCache::State& after) {
     const Label trapped = trap_exit(), stopped = stop_exit(len);
-    defer([this, slow, done, trapped, stopped, fn, third_arg, offset = offset_,
-           first = current_ == &block_.insns.front()] {
+    defer([this, slow, done, addr, trapped, stopped, fn, third_arg, offset = offset_,
+           first = current_ == &block_.insns.front(), before, after] {
         a_.bind(slow);
+        regs_.store(before.dirty); // the helper, and a trap, see state.x[]
+        if (addr.id() != x86::rsi.id()) a_.mov(x86::rsi, addr); // before rdi: addr may be rdi
         store_pc(offset); // xepc and the guest-error log need the PC
         a_.mov(x86::rdi, kCtx);
-        third_arg(); // rsi holds the address already
+        third_arg();
         a_.mov(x86::ecx, Imm(first ? 1 : 0));
         call(fn);
         a_.cmp(x86::eax, Imm(kExit));
         a_.je(trapped);
         a_.cmp(x86::eax, Imm(kStop));
         a_.je(stopped);
+        regs_.reload(after.loaded); // the helper may have clobbered them, and wrote a load's rd
         a_.jmp(done);
     });
 }
 
-void BlockEmitter::goto_static(int64_t delta) {
-    store_pc(delta);
+void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) {
     const int64_t target_in_page = static_cast<int64_t>(block_.paddr & (Tlb::kPageSize - 1)) + delta;
     const bool same_page = target_in_page >= 0 && target_in_page < static_cast<int64_t>(Tlb::kPageSize);
     if (!options_.chain || !same_page || cb_.exit_count == cb_.exits.size()) {
+        regs_.store(regs.dirty);
+        store_pc(delta);
         a_.jmp(kEpilogue);
         return;
     }
+    // A chained jump hands the target's PC over in kPcBase, and every cached
+    // guest register in its host register: a target with the same register
+    // assignment is entered at its chain entry as they are; for any other,
+    // the slot goes through `cold`, which writes them back, to its load entry.
+    // state.pc and state.x[] are written when the jump leaves to the dispatcher.
+    regs_.reload(regs_.allocated() & ~regs.loaded);
+    a_.lea(kPcBase, x86::ptr(kPcBase, static_cast<int32_t>(delta)));
     ChainSlot& slot = cb_.exits[cb_.exit_count++];
     slot.owner = &cb_;
     slot.target_paddr = block_.paddr + static_cast<uint64_t>(delta);
-    SlotLabels labels{&slot, a_.newLabel(), a_.newLabel()};
+    SlotLabels labels{&slot, a_.newLabel(), a_.newLabel(), a_.newLabel(), a_.newLabel()};
     // The dispatcher's checks between blocks, done here so a chained loop still
     // ends with the machine's slice, and when an interrupt needs the dispatcher.
-    a_.mov(x86::rax, ctx_field(offsetof(RunContext, retired)));
-    a_.cmp(x86::rax, ctx_field(offsetof(RunContext, limit)));
+    a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
     a_.jae(labels.stub);
     // Align the rel32 field to 4 bytes so relinking is one aligned store.
     while ((a_.offset() + 1) % 4)
@@ -459,40 +632,59 @@ void BlockEmitter::goto_static(int64_t delta) {
     a_.long_().jmp(labels.stub);
     defer([this, labels] {
         a_.bind(labels.stub);
+        regs_.store(regs_.allocated());
+        a_.mov(pc_field(), kPcBase);
         a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(labels.slot)));
         a_.mov(ctx_field(offsetof(RunContext, chain_request)), x86::rax);
         a_.jmp(kEpilogue);
+        if (!regs_.allocated()) return; // nothing to write back: a cold link goes straight to the load entry
+        a_.bind(labels.cold);
+        regs_.store(regs_.allocated());
+        while ((a_.offset() + 1) % 4)
+            a_.nop();
+        a_.bind(labels.cold_jump);
+        a_.long_().jmp(labels.stub); // patched by the link (ChainSlot::cold_rel32)
     });
     slots_.push_back(labels);
 }
 
-void BlockEmitter::tlb_lookup(int32_t tlb, unsigned size, const Label& slow) {
+static_assert(sizeof(TlbEntry) % 8 == 0, "a TLB entry is indexed as 8-byte units");
+
+void BlockEmitter::tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow) {
     // Same test as Hart::load/store: tag match, host pointer, access within the page.
-    a_.mov(x86::rax, x86::rsi);
+    a_.mov(x86::rax, addr);
     a_.shr(x86::rax, Tlb::kPageBits);
-    a_.mov(x86::ecx, x86::eax);
-    a_.and_(x86::ecx, Imm(Tlb::kEntries - 1));
-    a_.imul(x86::ecx, x86::ecx, Imm(sizeof(TlbEntry)));
+    if constexpr (Tlb::kEntries == 256) {
+        a_.movzx(x86::ecx, x86::al);
+    } else {
+        a_.mov(x86::ecx, x86::eax);
+        a_.and_(x86::ecx, Imm(Tlb::kEntries - 1));
+    }
+    // rcx = index * (entry size / 8), scaled by 8 in the address.
+    constexpr unsigned kUnits = sizeof(TlbEntry) / 8;
+    if constexpr (kUnits == 3)
+        a_.lea(x86::ecx, x86::ptr(x86::rcx, x86::rcx, 1));
+    else if constexpr (kUnits != 1)
+        a_.imul(x86::ecx, x86::ecx, Imm(kUnits));
     a_.cmp(x86::rax,
-           x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+           x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, tag))));
     a_.jne(slow);
     a_.mov(x86::rdx,
-           x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
+           x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
     a_.test(x86::rdx, x86::rdx);
     a_.jz(slow);
-    a_.mov(x86::eax, x86::esi);
+    a_.mov(x86::eax, addr.r32());
     a_.and_(x86::eax, Imm(Tlb::kPageSize - 1));
     if (size > 1) {
         a_.cmp(x86::eax, Imm(Tlb::kPageSize - size));
         a_.ja(slow);
     }
-    a_.add(x86::rdx, x86::rax);
 }
 
 void BlockEmitter::leave_if_reserved(const Label& slow) {
     static_assert(sizeof(std::atomic<uint32_t>) == 4);
-    a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(l_.reservations_active)));
-    a_.cmp(x86::dword_ptr(x86::rax), Imm(0));
+    a_.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(l_.reservations_active)));
+    a_.cmp(x86::dword_ptr(x86::rcx), Imm(0));
     a_.jne(slow);
 }
 
@@ -501,35 +693,60 @@ void BlockEmitter::leave_if_reserved(const Label& slow) {
 // rd = rs1 OP (rs2 | imm); shifts and rotates take the count in cl, which x86
 // masks to 6 (5 for 32-bit) bits exactly as RISC-V does.
 void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
-    const x86::Gp acc = e.word ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
-    load_rs1(insn, e.word);
     const bool shift = e.inst == Inst::kIdShl || e.inst == Inst::kIdShr || e.inst == Inst::kIdSar ||
                        e.inst == Inst::kIdRol || e.inst == Inst::kIdRor;
-    if (op_info(insn.op).imm != ImmKind::None) {
+    const bool has_imm = op_info(insn.op).imm != ImmKind::None;
+    // Straight into rd's host register, unless rd is rs2 alone (the first mov
+    // would destroy it) of an op whose operands cannot be swapped.
+    unsigned r1 = insn.rs1, r2 = insn.rs2;
+    const bool commutative = e.inst == Inst::kIdAdd || e.inst == Inst::kIdAnd || e.inst == Inst::kIdOr ||
+                             e.inst == Inst::kIdXor || e.inst == Inst::kIdImul;
+    if (!has_imm && commutative && r2 == insn.rd) std::swap(r1, r2);
+    if (!e.word && regs_.cached(insn.rd) && (has_imm || r2 != insn.rd || r1 == insn.rd)) {
+        const asmjit::Operand src1 = rs(r1);
+        const asmjit::Operand src2 = has_imm ? asmjit::Operand(Imm(insn.imm)) : rs(r2);
+        if (shift && !has_imm) a_.emit(Inst::kIdMov, x86::rcx, src2);
+        const bool neutral_zero = e.inst != Inst::kIdAnd && e.inst != Inst::kIdImul; // op(x, 0) == x
+        const x86::Gp d = regs_.dest(insn.rd);
+        if (r1 == 0 && has_imm && neutral_zero && !shift) { // li
+            a_.mov(d, Imm(insn.imm));
+            return;
+        }
+        if (r1 != insn.rd) a_.emit(Inst::kIdMov, d, src1);
+        if (has_imm) {
+            if (insn.imm != 0 || !neutral_zero) a_.emit(e.inst, d, src2);
+        } else {
+            a_.emit(e.inst, d, shift ? asmjit::Operand(x86::cl) : src2);
+        }
+        return;
+    }
+    const x86::Gp acc = e.word ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
+    load_rs1(insn, e.word);
+    if (has_imm) {
         a_.emit(e.inst, acc, Imm(insn.imm));
     } else if (shift) {
-        a_.mov(x86::rcx, xreg(insn.rs2));
+        a_.emit(Inst::kIdMov, x86::rcx, rs(insn.rs2));
         a_.emit(e.inst, acc, x86::cl);
     } else {
-        a_.emit(e.inst, acc, e.word ? xreg32(insn.rs2) : xreg(insn.rs2));
+        a_.emit(e.inst, acc, e.word ? rs32(insn.rs2) : rs(insn.rs2));
     }
     write_rd(insn, e.word);
 }
 
 void BlockEmitter::set_if(const DecodedInsn& insn, const OpEmit& e) {
     a_.xor_(x86::ecx, x86::ecx);
-    a_.mov(x86::rax, xreg(insn.rs1));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
     if (op_info(insn.op).imm != ImmKind::None)
         a_.cmp(x86::rax, Imm(insn.imm));
     else
-        a_.cmp(x86::rax, xreg(insn.rs2));
+        a_.emit(Inst::kIdCmp, x86::rax, rs(insn.rs2));
     a_.emit(Inst::setccFromCond(static_cast<CondCode>(e.arg)), x86::cl);
-    a_.mov(xreg(insn.rd), x86::rcx);
+    regs_.write(insn.rd, x86::rcx);
 }
 
 void BlockEmitter::min_max(const DecodedInsn& insn, const OpEmit& e) {
-    a_.mov(x86::rax, xreg(insn.rs1));
-    a_.mov(x86::rcx, xreg(insn.rs2));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
+    a_.emit(Inst::kIdMov, x86::rcx, rs(insn.rs2));
     a_.cmp(x86::rax, x86::rcx);
     a_.emit(Inst::cmovccFromCond(static_cast<CondCode>(e.arg)), x86::rax, x86::rcx);
     write_rd(insn, false);
@@ -537,16 +754,16 @@ void BlockEmitter::min_max(const DecodedInsn& insn, const OpEmit& e) {
 
 // andn, orn, xnor: rs1 OP ~rs2 (xnor: rs1 ^ ~rs2 == ~(rs1 ^ rs2)).
 void BlockEmitter::inverted(const DecodedInsn& insn, const OpEmit& e) {
-    a_.mov(x86::rax, xreg(insn.rs2));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs2));
     a_.not_(x86::rax);
-    a_.emit(e.inst, x86::rax, xreg(insn.rs1));
+    a_.emit(e.inst, x86::rax, rs(insn.rs1));
     write_rd(insn, false);
 }
 
 void BlockEmitter::shift_add(const DecodedInsn& insn, const OpEmit& e) {
     load_rs1(insn, e.word); // the .uw forms use the zero-extended low word
     if (e.arg) a_.shl(x86::rax, Imm(e.arg));
-    a_.add(x86::rax, xreg(insn.rs2));
+    a_.emit(Inst::kIdAdd, x86::rax, rs(insn.rs2));
     write_rd(insn, false);
 }
 
@@ -559,21 +776,20 @@ void BlockEmitter::slli_uw(const DecodedInsn& insn, const OpEmit&) {
 // clz/ctz/cpop: lzcnt/tzcnt/popcnt give the operand width for zero, as RISC-V does.
 void BlockEmitter::count(const DecodedInsn& insn, const OpEmit& e) {
     if (e.word)
-        a_.emit(e.inst, x86::eax, xreg32(insn.rs1));
+        a_.emit(e.inst, x86::eax, rs32(insn.rs1));
     else
-        a_.emit(e.inst, x86::rax, xreg(insn.rs1));
+        a_.emit(e.inst, x86::rax, rs(insn.rs1));
     write_rd(insn, false);
 }
 
 void BlockEmitter::extend(const DecodedInsn& insn, const OpEmit& e) {
-    const x86::Mem src =
-        e.arg == 1 ? x86::byte_ptr(kState, l_.x + 8 * insn.rs1) : x86::word_ptr(kState, l_.x + 8 * insn.rs1);
+    const asmjit::Operand src = regs_.read(insn.rs1, e.arg == 1 ? 8 : 16);
     a_.emit(e.inst, e.inst == Inst::kIdMovzx ? x86::Gp(x86::eax) : x86::Gp(x86::rax), src);
     write_rd(insn, false);
 }
 
 void BlockEmitter::byte_swap(const DecodedInsn& insn, const OpEmit&) {
-    a_.mov(x86::rax, xreg(insn.rs1));
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1));
     a_.bswap(x86::rax);
     write_rd(insn, false);
 }
@@ -581,21 +797,59 @@ void BlockEmitter::byte_swap(const DecodedInsn& insn, const OpEmit&) {
 // The high 64 bits of the 128-bit product (unprivileged spec 13.1). mulhsu is
 // the unsigned product minus rs2 << 64 when rs1 is negative.
 void BlockEmitter::mul_high(const DecodedInsn& insn, const OpEmit& e) {
-    a_.mov(x86::rax, xreg(insn.rs1));
-    if (e.arg == 0)
-        a_.imul(xreg(insn.rs2));
-    else
-        a_.mul(xreg(insn.rs2));
+    const asmjit::Operand rs1 = rs(insn.rs1), rs2 = rs(insn.rs2);
+    a_.emit(Inst::kIdMov, x86::rax, rs1);
+    a_.emit(e.arg == 0 ? Inst::kIdImul : Inst::kIdMul, rs2);
     if (e.arg == 2) {
-        a_.mov(x86::rax, xreg(insn.rs1));
+        a_.emit(Inst::kIdMov, x86::rax, rs1);
         a_.sar(x86::rax, 63);
-        a_.and_(x86::rax, xreg(insn.rs2));
+        a_.emit(Inst::kIdAnd, x86::rax, rs2);
         a_.sub(x86::rdx, x86::rax);
     }
-    a_.mov(xreg(insn.rd), x86::rdx);
+    regs_.write(insn.rd, x86::rdx);
 }
 
-void BlockEmitter::lui(const DecodedInsn& insn, const OpEmit&) { a_.mov(xreg(insn.rd), Imm(insn.imm)); }
+// div[u][w], rem[u][w] (unprivileged spec 13.2): a zero divisor gives all ones
+// (div) or the dividend (rem); the signed overflow -2^(XLEN-1) / -1 gives the
+// dividend (div) or 0 (rem), which is what negation and zero give for any
+// divisor of -1, so x86's idiv (which faults on both) never sees them.
+void BlockEmitter::divide(const DecodedInsn& insn, const OpEmit& e) {
+    const bool is_signed = e.inst == Inst::kIdIdiv, is_rem = e.arg != 0;
+    const x86::Gp a = e.word ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
+    const x86::Gp c = e.word ? x86::Gp(x86::ecx) : x86::Gp(x86::rcx);
+    const x86::Gp d = e.word ? x86::Gp(x86::edx) : x86::Gp(x86::rdx);
+    a_.emit(Inst::kIdMov, c, e.word ? rs32(insn.rs2) : rs(insn.rs2));
+    load_rs1(insn, e.word);
+    Label by_zero = a_.newLabel(), by_minus_one = a_.newLabel(), done = a_.newLabel();
+    a_.test(c, c);
+    a_.jz(by_zero);
+    if (is_signed) {
+        a_.cmp(c, Imm(-1));
+        a_.je(by_minus_one);
+        a_.emit(e.word ? Inst::kIdCdq : Inst::kIdCqo, d, a);
+    } else {
+        a_.xor_(x86::edx, x86::edx);
+    }
+    a_.emit(e.inst, d, a, c);
+    if (is_rem) a_.mov(a, d);
+    a_.jmp(done);
+    a_.bind(by_zero);
+    if (!is_rem) a_.mov(x86::rax, Imm(-1)); // rem: the dividend is in rax already
+    if (is_signed) {
+        a_.jmp(done);
+        a_.bind(by_minus_one);
+        if (is_rem)
+            a_.xor_(x86::eax, x86::eax);
+        else
+            a_.neg(a);
+    }
+    a_.bind(done);
+    write_rd(insn, e.word);
+}
+
+void BlockEmitter::lui(const DecodedInsn& insn, const OpEmit&) {
+    regs_.write_imm(insn.rd, static_cast<int32_t>(insn.imm));
+}
 
 void BlockEmitter::auipc(const DecodedInsn& insn, const OpEmit&) {
     pc_plus(x86::rax, offset_ + insn.imm);
@@ -617,15 +871,21 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     const auto size = static_cast<unsigned>(e.arg);
     const bool is_signed = e.inst == Inst::kIdMovsx || e.inst == Inst::kIdMovsxd;
     Label slow = a_.newLabel(), done = a_.newLabel();
-    a_.mov(x86::rsi, xreg(insn.rs1));
-    add_const(x86::rsi, insn.imm);
-    tlb_lookup(l_.tlb_load, size, slow);
-    const x86::Mem src = x86::ptr(x86::rdx, 0, size);
-    a_.emit(e.inst, (is_signed || size == 8) ? x86::Gp(x86::rax) : x86::Gp(x86::eax), src);
-    if (insn.rd) a_.mov(xreg(insn.rd), x86::rax);
+    const x86::Gp addr = virtual_address(insn);
+    const RegisterCache::State before = regs_.state();
+    tlb_lookup(addr, l_.tlb_load, size, slow);
+    const bool wide = is_signed || size == 8; // else a 32-bit destination zero-extends
+    if (insn.rd && regs_.cached(insn.rd)) {
+        const x86::Gp d = regs_.dest(insn.rd);
+        a_.emit(e.inst, wide ? d : d.r32(), host_access(size));
+    } else {
+        a_.emit(e.inst, wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax), host_access(size));
+        if (insn.rd) regs_.write(insn.rd, x86::rax);
+    }
     a_.bind(done);
     slow_path_call(
-        slow, done, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); }, insn.len);
+        slow, done, addr, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); },
+        insn.len, before, regs_.state());
 }
 
 void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
@@ -639,51 +899,79 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     }();
     const auto size = static_cast<unsigned>(e.arg);
     Label slow = a_.newLabel(), done = a_.newLabel();
-    a_.mov(x86::rsi, xreg(insn.rs1));
-    add_const(x86::rsi, insn.imm);
-    tlb_lookup(l_.tlb_store, size, slow);
+    const x86::Gp addr = virtual_address(insn);
+    const asmjit::Operand value = rs(insn.rs2);
+    const RegisterCache::State before = regs_.state();
+    tlb_lookup(addr, l_.tlb_store, size, slow);
     leave_if_reserved(slow);
-    a_.mov(x86::rax, xreg(insn.rs2));
-    const x86::Gp value = size == 1   ? x86::Gp(x86::al)
-                          : size == 2 ? x86::Gp(x86::ax)
-                          : size == 4 ? x86::Gp(x86::eax)
-                                      : x86::Gp(x86::rax);
-    a_.mov(x86::ptr(x86::rdx, 0, size), value);
+    x86::Gp source = x86::rcx; // free after the lookup
+    if (value.isReg())
+        source = value.as<x86::Gp>();
+    else if (insn.rs2)
+        a_.emit(Inst::kIdMov, x86::rcx, value);
+    if (insn.rs2) {
+        const x86::Gp narrow = size == 1   ? x86::Gp(source.r8())
+                               : size == 2 ? x86::Gp(source.r16())
+                               : size == 4 ? x86::Gp(source.r32())
+                                           : x86::Gp(source.r64());
+        a_.mov(host_access(size), narrow);
+    } else {
+        a_.mov(host_access(size), Imm(0));
+    }
     a_.bind(done);
+    // The slow path runs with state.x[] current (before.dirty written back).
     slow_path_call(
-        slow, done, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len);
+        slow, done, addr, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len,
+        before, regs_.state());
 }
 
+// A branch inside the block leaves it only when taken (a side exit, out of
+// line); the block's last instruction exits both ways.
 void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
-    flush_counters(pending_ + 1); // the branch retires whichever way it goes
+    const bool last = current_ == &block_.insns.back();
+    if (!last && insn.imm == insn.len) return; // both ways lead to the next instruction
     Label taken = a_.newLabel();
-    a_.mov(x86::rax, xreg(insn.rs1));
-    a_.cmp(x86::rax, xreg(insn.rs2));
+    const asmjit::Operand rs1 = rs(insn.rs1), rs2 = insn.rs2 ? rs(insn.rs2) : asmjit::Operand(Imm(0));
+    if (rs1.isReg() || !rs2.isMem()) {
+        a_.emit(Inst::kIdCmp, rs1, rs2);
+    } else {
+        a_.emit(Inst::kIdMov, x86::rax, rs1);
+        a_.emit(Inst::kIdCmp, x86::rax, rs2);
+    }
     a_.emit(Inst::jccFromCond(static_cast<CondCode>(e.arg)), taken);
-    goto_static(offset_ + insn.len);
+    const unsigned retired = pending_ + 1; // the branch retires whichever way it goes
+    const int64_t target = offset_ + insn.imm;
+    if (!last) {
+        defer([this, taken, retired, target, regs = regs_.state()] {
+            a_.bind(taken);
+            exit_to(target, retired, regs);
+        });
+        return;
+    }
+    exit_to(offset_ + insn.len, retired, regs_.state());
     a_.bind(taken);
-    goto_static(offset_ + insn.imm);
+    exit_to(target, retired, regs_.state());
     ended_ = true;
 }
 
 void BlockEmitter::jal(const DecodedInsn& insn, const OpEmit&) {
     if (insn.rd) {
         pc_plus(x86::rax, offset_ + insn.len);
-        a_.mov(xreg(insn.rd), x86::rax);
+        regs_.write(insn.rd, x86::rax);
     }
-    flush_counters(pending_ + 1);
-    goto_static(offset_ + insn.imm);
+    exit_to(offset_ + insn.imm, pending_ + 1, regs_.state());
     ended_ = true;
 }
 
 void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
-    a_.mov(x86::rax, xreg(insn.rs1)); // the target is computed before rd is written: rd may be rs1
+    a_.emit(Inst::kIdMov, x86::rax, rs(insn.rs1)); // the target is computed before rd is written: rd may be rs1
     add_const(x86::rax, insn.imm);
     a_.and_(x86::rax, Imm(-2));
     if (insn.rd) {
         pc_plus(x86::rcx, offset_ + insn.len);
-        a_.mov(xreg(insn.rd), x86::rcx);
+        regs_.write(insn.rd, x86::rcx);
     }
+    regs_.clean();
     a_.mov(pc_field(), x86::rax);
     flush_counters(pending_ + 1);
     ended_ = true;
@@ -691,9 +979,39 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
         a_.jmp(kEpilogue);
         return;
     }
-    // An indirect target: look its translation up without leaving, else the dispatcher.
+    // An indirect target: the block it went to last when that is still the
+    // translation of the target (what helpers::indirect_target would find,
+    // with its checks), else look it up without leaving, else the dispatcher.
+    Label lookup = a_.newLabel();
+    a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
+    a_.jae(plain_exit_);
+    a_.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(&cb_.indirect_cache)));
+    a_.mov(x86::rdx, x86::qword_ptr(x86::rdx));
+    a_.test(x86::rdx, x86::rdx);
+    a_.jz(lookup);
+    a_.mov(x86::rsi, x86::rax);
+    a_.shr(x86::rsi, Tlb::kPageBits);
+    a_.movzx(x86::ecx, x86::sil);
+    a_.lea(x86::ecx, x86::ptr(x86::rcx, x86::rcx, 1)); // entry index in 8-byte units (tlb_lookup)
+    static_assert(Tlb::kEntries == 256 && sizeof(TlbEntry) == 24, "the fetch TLB index above");
+    const int32_t fetch = l_.tlb_fetch;
+    a_.cmp(x86::rsi, x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+    a_.jne(lookup);
+    a_.cmp(x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, host))), Imm(0));
+    a_.je(lookup);
+    a_.mov(x86::rsi, x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, paddr_page))));
+    a_.mov(x86::ecx, x86::eax);
+    a_.and_(x86::ecx, Imm(Tlb::kPageSize - 1));
+    a_.or_(x86::rsi, x86::rcx);
+    a_.cmp(x86::rsi, x86::qword_ptr(x86::rdx, static_cast<int32_t>(offsetof(CompiledBlock, paddr))));
+    a_.jne(lookup);
+    a_.cmp(x86::byte_ptr(x86::rdx, static_cast<int32_t>(offsetof(CompiledBlock, dead))), Imm(0));
+    a_.jne(lookup);
+    a_.jmp(x86::qword_ptr(x86::rdx, static_cast<int32_t>(offsetof(CompiledBlock, entry))));
+    a_.bind(lookup);
     a_.mov(x86::rdi, kCtx);
-    a_.mov(x86::rsi, pc_field());
+    a_.mov(x86::rsi, x86::rax);
+    a_.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(&cb_.indirect_cache)));
     call(reinterpret_cast<const void*>(&helpers::indirect_target));
     a_.test(x86::rax, x86::rax);
     a_.jz(plain_exit_);
@@ -706,14 +1024,17 @@ void BlockEmitter::fence(const DecodedInsn& insn, const OpEmit&) {
     if (insn.op == Op::fence && fence_orders_store_load(static_cast<uint32_t>(insn.imm))) a_.mfence();
 }
 
-// Any op without an inline form: its interpreter semantics through a helper.
+// Any op without an inline form: its interpreter semantics through a helper,
+// which sees and may change any of state.x[].
 void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
+    regs_.clean();
     flush_counters(pending_); // the helper brings minstret/mcycle up to date
     pending_ = 0;
     store_pc(offset_);
     a_.mov(x86::rdi, kCtx);
     a_.mov(x86::rsi, Imm(reinterpret_cast<uint64_t>(current_)));
     call(reinterpret_cast<const void*>(&helpers::exec_insn));
+    regs_.forget();
     a_.test(x86::eax, x86::eax);
     a_.jnz(plain_exit_);
     counted_ = true;
@@ -745,29 +1066,50 @@ uint8_t* place(asmjit::CodeHolder& code, CodeArena& arena, size_t& size) {
 
 } // namespace
 
-void ChainSlot::point_to(const uint8_t* target) {
+namespace {
+void patch_rel32(uint8_t* rel32, const uint8_t* target) {
     const auto rel = static_cast<int32_t>(target - (rel32 + 4));
     __atomic_store_n(reinterpret_cast<int32_t*>(rel32), rel, __ATOMIC_RELEASE);
 }
+} // namespace
+
+void ChainSlot::point_to(const uint8_t* target) { patch_rel32(rel32, target); }
+
+void ChainSlot::point_cold_to(const uint8_t* load_entry) {
+    if (!cold) { // this block keeps no guest register in a host register
+        point_to(load_entry);
+        return;
+    }
+    patch_rel32(cold_rel32, load_entry); // unreachable until point_to(cold)
+    point_to(cold);
+}
 
 bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout, const EmitOptions& options,
-                CodeArena& arena) {
+                CodeArena& arena, const uint8_t* page) {
     ThrowOnError on_error;
     asmjit::CodeHolder code;
     code.init(asmjit::Environment::host());
     code.setErrorHandler(&on_error);
     x86::Assembler a(&code);
+    cb.exits.assign(static_exit_bound(block), ChainSlot{}); // fixed from here on: slots are pointed to
     cb.exit_count = 0;
-    BlockEmitter emitter(a, block, cb, layout, options);
+    BlockEmitter emitter(a, block, cb, layout, options, page);
     emitter.emit();
     size_t size = 0;
     uint8_t* dst = place(code, arena, size);
     if (!dst) return false;
     cb.entry = dst;
+    cb.chain_entry = dst + code.labelOffsetFromBase(emitter.chain_entry());
+    cb.load_entry = dst + code.labelOffsetFromBase(emitter.load_entry());
+    cb.register_key = emitter.register_key();
     cb.code_size = size;
     for (const SlotLabels& s : emitter.slots()) {
         s.slot->rel32 = dst + code.labelOffsetFromBase(s.jump) + 1; // after the E9 opcode
         s.slot->stub = dst + code.labelOffsetFromBase(s.stub);
+        if (code.isLabelBound(s.cold)) {
+            s.slot->cold_rel32 = dst + code.labelOffsetFromBase(s.cold_jump) + 1;
+            s.slot->cold = dst + code.labelOffsetFromBase(s.cold);
+        }
         s.slot->linked = nullptr;
     }
     return true;
@@ -786,9 +1128,12 @@ EnterFn emit_trampoline(CodeArena& arena) {
     a.sub(x86::rsp, 8); // keeps rsp 16-byte aligned at helper calls
     a.mov(kCtx, x86::rdi);
     a.mov(kState, x86::rsi);
-    a.lea(kEpilogue, x86::ptr(epilogue));
+    a.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
+    a.lea(x86::rax, x86::ptr(epilogue));
+    a.mov(kEpilogue, x86::rax);
     a.jmp(x86::rdx);
     a.bind(epilogue);
+    a.mov(ctx_field(offsetof(RunContext, retired)), kRetired);
     a.add(x86::rsp, 8);
     for (auto it = kSaved.rbegin(); it != kSaved.rend(); ++it)
         a.pop(*it);

@@ -17,7 +17,7 @@ struct CompiledBlock;
 // Hart's layout is the same for every hart, so any one of them can provide it.
 struct HostLayout {
     int32_t x = 0, pc = 0, minstret = 0, mcycle = 0, mcountinhibit = 0, mip = 0, mie = 0;
-    int32_t tlb_load = 0, tlb_store = 0;  // hart.tlb.load / hart.tlb.store arrays
+    int32_t tlb_fetch = 0, tlb_load = 0, tlb_store = 0; // hart.tlb.fetch / load / store arrays
     int32_t f = 0, fcsr = 0, mstatus = 0; // F/D registers and the state their instructions check
     // The bus's count of valid LR reservations (a uint32_t): inline stores
     // take the slow path, which ends the reservations they hit, while it is non-zero.
@@ -28,12 +28,16 @@ struct HostLayout {
 struct EmitOptions {
     bool inline_ops = true; // false: every instruction calls its interpreter semantics
     bool chain = true;      // false: every block returns to the dispatcher
+    bool cache_registers = true; // false: every guest register is read and written in state.x[]
+    bool cache_in_every_block = false; // true: also blocks that do not jump backwards (tests)
 };
 
-// Translates `block` into `arena` and fills `cb` (entry, size, chain slots).
+// Translates `block` into `arena` and fills `cb` (entries, size, chain slots).
 // False when the arena has no room left (the caller flushes and retries).
+// `page`, the host copy of the block's page, lets the register assignment
+// follow the code around the block (jit/code_region.hpp); nullptr: the block alone.
 bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout, const EmitOptions& options,
-                CodeArena& arena);
+                CodeArena& arena, const uint8_t* page = nullptr);
 
 // The code that enters and leaves translated code, emitted once at the start
 // of the arena: `enter(ctx, &hart.state, entry)` runs blocks until one exits.

@@ -97,10 +97,12 @@ void Engine::print_listing(std::FILE* out, const CompiledBlock& cb) {
 CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
     auto cb = std::make_unique<CompiledBlock>();
     cb->block = &block;
+    cb->paddr = block.paddr;
     const HostLayout layout = HostLayout::of(hart);
-    if (!emit_block(block, *cb, layout, options_.emit, arena_)) {
+    const uint8_t* page = hart.bus.ram_pointer(block.paddr & ~(Tlb::kPageSize - 1));
+    if (!emit_block(block, *cb, layout, options_.emit, arena_, page)) {
         flush();
-        if (!emit_block(block, *cb, layout, options_.emit, arena_))
+        if (!emit_block(block, *cb, layout, options_.emit, arena_, page))
             throw std::length_error("jit code arena too small for one block");
     }
     ++stats_.blocks_translated;
@@ -133,7 +135,12 @@ void Engine::retire(Block& block) {
 }
 
 void Engine::link(ChainSlot& slot, CompiledBlock& target) {
-    slot.point_to(target.entry);
+    if (target.register_key == slot.owner->register_key) {
+        slot.point_to(target.chain_entry);
+    } else {
+        slot.point_cold_to(target.load_entry);
+        ++stats_.cold_links;
+    }
     slot.linked = &target;
     target.incoming.push_back(&slot);
     ++stats_.chain_links;
@@ -158,6 +165,7 @@ Stats& Stats::operator+=(const Stats& other) {
     blocks_translated += other.blocks_translated;
     invalidations += other.invalidations;
     chain_links += other.chain_links;
+    cold_links += other.cold_links;
     chain_hits += other.chain_hits;
     dispatches += other.dispatches;
     flushes += other.flushes;
@@ -167,11 +175,12 @@ Stats& Stats::operator+=(const Stats& other) {
 
 void print_stats(std::FILE* out, const Stats& stats, size_t code_bytes_used, size_t code_bytes_capacity) {
     std::fprintf(out,
-                 "jit: %llu blocks translated, %llu invalidated, %llu chain links, %llu chain hits, "
+                 "jit: %llu blocks translated, %llu invalidated, %llu chain links (%llu cold), %llu chain hits, "
                  "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %zu/%zu code bytes\n",
                  static_cast<unsigned long long>(stats.blocks_translated),
                  static_cast<unsigned long long>(stats.invalidations),
                  static_cast<unsigned long long>(stats.chain_links),
+                 static_cast<unsigned long long>(stats.cold_links),
                  static_cast<unsigned long long>(stats.chain_hits),
                  static_cast<unsigned long long>(stats.dispatches),
                  static_cast<unsigned long long>(stats.flushes),

@@ -24,6 +24,7 @@ struct Stats {
     uint64_t blocks_translated = 0;
     uint64_t invalidations = 0; // translations dropped because their code changed
     uint64_t chain_links = 0;   // direct exits patched to jump to their target
+    uint64_t cold_links = 0;    // ... of them to a block with another register assignment
     uint64_t chain_hits = 0;    // block entries through a chained jump (no dispatcher)
     uint64_t dispatches = 0;    // block entries from the dispatcher
     uint64_t flushes = 0;       // whole code-cache flushes (arena full, or asked for)

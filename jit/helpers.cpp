@@ -113,14 +113,16 @@ template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t valu
     return hart.code_cache.generation() == generation ? kContinue : kStop;
 }
 
-const uint8_t* indirect_target(RunContext* ctx, uint64_t pc) noexcept {
+const uint8_t* indirect_target(RunContext* ctx, uint64_t pc, CompiledBlock** cache) noexcept {
     Hart& hart = *ctx->hart;
     if (ctx->retired >= std::atomic_ref<uint64_t>(ctx->limit).load(std::memory_order_relaxed)) return nullptr;
     // The dispatcher's fetch_block without its slow paths (TLB refill, decoding, translating).
     const TlbEntry& e = hart.tlb.fetch[Tlb::index(pc)];
     if (e.tag != pc >> Tlb::kPageBits || !e.host) return nullptr;
     const Block* block = hart.code_cache.lookup(e.paddr_page | (pc & (Tlb::kPageSize - 1)));
-    return block && block->compiled ? block->compiled->entry : nullptr;
+    if (!block || !block->compiled) return nullptr;
+    *cache = block->compiled;
+    return block->compiled->entry;
 }
 
 template uint32_t load<uint8_t, true>(RunContext*, uint64_t, uint32_t, uint32_t) noexcept;

@@ -10,6 +10,9 @@
 namespace tern {
 struct BlockInsn;
 }
+namespace tern::jit {
+struct CompiledBlock;
+}
 
 namespace tern::jit::helpers {
 
@@ -54,6 +57,7 @@ template <class T> uint32_t store(RunContext* ctx, uint64_t vaddr, uint64_t valu
 // The host entry of the translated block at guest `pc`, for an indirect jump
 // (jalr) to continue without the dispatcher; nullptr when the dispatcher must
 // run (ctx->limit reached, no fetch TLB entry, or the block is not translated yet).
-const uint8_t* indirect_target(RunContext* ctx, uint64_t pc) noexcept;
+// The block found is remembered in *cache (CompiledBlock::indirect_cache).
+const uint8_t* indirect_target(RunContext* ctx, uint64_t pc, CompiledBlock** cache) noexcept;
 
 } // namespace tern::jit::helpers

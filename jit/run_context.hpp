@@ -37,6 +37,8 @@ struct RunContext {
     // Set by an unlinked direct exit: the dispatcher links it to the block it
     // runs next if that block is the exit's target.
     ChainSlot* chain_request = nullptr;
+    // Where generated code jumps to return to the dispatcher (set by the trampoline).
+    const void* epilogue = nullptr;
 };
 
 // What a helper called from generated code tells it to do next.

@@ -216,3 +216,39 @@ TEST_CASE("jit fp: frm and NX are checked once per block; when they fail, the bl
                 CHECK((p.jit.hart.state.csr.fcsr & fpu::kNX) != 0);
             }
 }
+
+TEST_CASE("jit fp: F/D ops in a loop whose guest registers live in host registers") {
+    // The loop block jumps backwards, so x10..x17 (each used twice by integer ops) are cached; each F/D op reads or writes one of them right
+    // after an integer op made it dirty, or right before an integer op reads it (F/D ops work on state.x[]).
+    for (uint64_t budget : {1, 50}) {
+        CAPTURE(budget);
+        LockstepPair p;
+        p.lockstep.set_step_budget(budget);
+        p.both([](Hart& h) { h.state.csr.mstatus |= csr_bits::kFSDirty; });
+        for (unsigned i = 0; i < 24; ++i)
+            p.write(kData + 8 * i, 8, 0x3ff0000000000000ull + (uint64_t{i} << 44));
+        p.write(kData + 8, 8, 0x7ff8000000000000ull); // a NaN: feq.d writes 0 once
+        p.write_code(kCode, {encode(Op::addi, 11, 11, 0, 8),    // x11 dirty
+                             encode(Op::fld, 1, 11, 0, 0),       // base from x11
+                             encode(Op::fmv_x_d, 12, 1),         // x12 written by an F/D op
+                             encode(Op::add, 13, 13, 12),        // ... read by integer ops
+                             encode(Op::xor_, 16, 16, 12),
+                             encode(Op::fcvt_d_l, 2, 13),        // x13 dirty, read by an F/D op
+                             encode(Op::fsd, 0, 11, 2, 8),       // base from x11 again
+                             encode(Op::feq_d, 14, 1, 1),        // x14 written
+                             encode(Op::add, 15, 15, 14),        // ... and read
+                             encode(Op::sub, 17, 17, 14),
+                             encode(Op::addi, 10, 10, 0, -1),
+                             encode(Op::bne, 0, 10, 0, -44),
+                             kSpin});
+        p.set_x(10, 10);
+        p.set_x(11, kData);
+        p.run_to(kCode + 48);
+        for (Hart* h : {&p.jit.hart, &p.ref.hart}) {
+            CHECK(h->state.x[10] == 0);
+            CHECK(h->state.x[11] == kData + 80);
+            CHECK(h->state.x[15] == 9); // every element but the NaN equals itself
+            CHECK(h->state.x[17] == static_cast<uint64_t>(-9));
+        }
+    }
+}

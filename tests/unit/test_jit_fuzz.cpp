@@ -1,4 +1,5 @@
-// Random valid RV64IM + Zba/Zbb/Zbs + F/D programs run on the JIT and the
+// Random valid RV64IM + Zba/Zbb/Zbs + F/D programs (conditional branches
+// inside blocks, division corner cases) run on the JIT and the
 // interpreter in lockstep. The budget here is small; a longer run:
 //   TERN_JIT_FUZZ_SEED=123 TERN_JIT_FUZZ_PROGRAMS=5000 ./build/tests/unit_tests -tc='jit fuzz*'
 #include <doctest/doctest.h>
@@ -52,8 +53,10 @@ class ProgramGenerator {
         while (code_.size() < length) {
             landings_.push_back(code_.size());
             const unsigned kind = pick(100);
-            if (kind < 40)
+            if (kind < 37)
                 code_.push_back(alu());
+            else if (kind < 41)
+                divide_corner();
             else if (kind < 55)
                 code_.push_back(fp());
             else if (kind < 72)
@@ -219,6 +222,24 @@ class ProgramGenerator {
         code_.push_back(0); // patched once the landings are known
     }
 
+    // A division by 0 or -1, sometimes of the most negative 64- or 32-bit value:
+    // the cases where RISC-V defines a result and x86's div/idiv would fault.
+    void divide_corner() {
+        static constexpr Op kDivisions[] = {Op::div,  Op::divu,  Op::rem,  Op::remu,
+                                            Op::divw, Op::divuw, Op::remw, Op::remuw};
+        const unsigned dividend = dest(), divisor = dest();
+        switch (pick(3)) {
+        case 0: // -2^63
+            code_.push_back(encode(Op::addi, dividend, 0, 0, -1));
+            code_.push_back(encode(Op::slli, dividend, dividend, 0, 63));
+            break;
+        case 1: code_.push_back(encode(Op::lui, dividend, 0, 0, static_cast<int32_t>(0x8000'0000u))); break; // -2^31
+        default: break;
+        }
+        code_.push_back(encode(Op::addi, divisor, 0, 0, pick(2) ? -1 : 0));
+        code_.push_back(encode(kDivisions[pick(8)], dest(), dividend, divisor));
+    }
+
     // counter = n; body (straight-line); counter -= 1; bne counter, x0, body
     void loop() {
         code_.push_back(encode(Op::addi, kLoopCounter, 0, 0, 1 + pick(5)));
@@ -250,7 +271,7 @@ class ProgramGenerator {
 
 void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
     ProgramGenerator gen(seed);
-    uint64_t retired = 0, completed = 0, chain_hits = 0;
+    uint64_t retired = 0, completed = 0, chain_hits = 0, cold_links = 0;
     for (uint64_t n = 0; n < programs; ++n) {
         LockstepPair p(options, 64 << 10);
         // Handler: mepc += 4; mret (the faulting instruction is skipped).
@@ -286,18 +307,34 @@ void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
         if (auto d = p.lockstep.run(end, 5'000)) FAIL("seed " << seed << ", program " << n << ":\n" << *d);
         retired += p.lockstep.retired();
         chain_hits += p.engine.stats().chain_hits;
+        cold_links += p.engine.stats().cold_links;
         if (p.jit.hart.state.pc == end) ++completed;
     }
     MESSAGE("jit fuzz: seed " << seed << ", " << programs << " programs, " << completed << " ran to the end, "
-                              << retired << " instructions compared, " << chain_hits << " chain hits");
+                              << retired << " instructions compared, " << chain_hits << " chain hits, "
+                              << cold_links << " cold links");
     CHECK(completed > programs / 2);
     if (options.emit.chain) CHECK(chain_hits > 0);
+    // Links between blocks of different register assignments write the registers back first.
+    if (options.emit.chain && options.emit.inline_ops && options.emit.cache_registers) CHECK(cold_links > 0);
 }
 
 } // namespace
 
 TEST_CASE("jit fuzz: random programs, JIT with inlining and chaining") {
     fuzz({}, env_or("TERN_JIT_FUZZ_SEED", 1), env_or("TERN_JIT_FUZZ_PROGRAMS", 150));
+}
+
+TEST_CASE("jit fuzz: random programs, guest registers in host registers in every block") {
+    jit::EngineOptions options;
+    options.emit.cache_in_every_block = true;
+    fuzz(options, env_or("TERN_JIT_FUZZ_SEED", 1) + 3, env_or("TERN_JIT_FUZZ_PROGRAMS", 150) / 2 + 1);
+}
+
+TEST_CASE("jit fuzz: random programs, guest registers always in memory") {
+    jit::EngineOptions options;
+    options.emit.cache_registers = false;
+    fuzz(options, env_or("TERN_JIT_FUZZ_SEED", 1) + 2, env_or("TERN_JIT_FUZZ_PROGRAMS", 150) / 4 + 1);
 }
 
 TEST_CASE("jit fuzz: random programs, helpers only") {
