@@ -79,3 +79,26 @@ def shell_session(argv, steps, log):
         print("\nFAIL:", e)
         con.proc.kill()
         return 1
+
+
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"  # Debian's u-boot-qemu, S-mode
+
+
+def uboot_session(argv, steps, log, boot_checks=()):
+    """Runs the emulator on OpenSBI + U-Boot, waits for each of `boot_checks` in the boot output, stops
+    autoboot, waits for `=> ` and calls steps(con), which returns True when its checks passed. Returns the
+    test's exit code; the emulator is killed at the end (U-Boot has no power-off here)."""
+    con = Console(argv, log)
+    try:
+        for needle in boot_checks:
+            con.expect(needle, 60)
+        con.expect(b"Hit any key to stop autoboot", 60)
+        con.send(" ")  # stop autoboot
+        con.expect(b"=> ", 60)
+        return 0 if steps(con) else 1
+    except TimeoutError as e:
+        print("\nFAIL:", e)
+        return 1
+    finally:
+        con.proc.kill()
+        time.sleep(0.1)

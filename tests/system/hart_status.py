@@ -10,19 +10,13 @@ import re
 import sys
 import time
 
-from guest_console import Console
-
-UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+from guest_console import UBOOT, uboot_session
 
 
 def main():
-    tern = sys.argv[1]
-    con = Console([tern, "-M", "virt", "-m", "256M", "-smp", "2", "-nographic", "-kernel", UBOOT],
-                  sys.stdout.buffer)
-    try:
-        con.expect(b"Hit any key to stop autoboot", 60)
-        con.send(" ")
-        con.expect(b"=> ", 60)
+    argv = [sys.argv[1], "-M", "virt", "-m", "256M", "-smp", "2", "-nographic", "-kernel", UBOOT]
+
+    def steps(con):
         counts = []
         for _ in range(2):
             con.proc.stdin.write(b"\x01i")
@@ -33,17 +27,13 @@ def main():
             time.sleep(0.2)
         if counts[1] <= counts[0]:
             print(f"\nFAIL: hart 0 did not run on after the pause (minstret {counts})")
-            return 1
+            return False
         con.send("version")  # the harts run again
         con.expect(b"U-Boot 20", 30)
         print("\nPASS: hart status shown, guest resumed")
-        return 0
-    except TimeoutError as e:
-        print("\nFAIL:", e)
-        return 1
-    finally:
-        con.proc.kill()
-        time.sleep(0.1)
+        return True
+
+    return uboot_session(argv, steps, sys.stdout.buffer)
 
 
 if __name__ == "__main__":
