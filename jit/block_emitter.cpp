@@ -1059,28 +1059,30 @@ uint8_t* place(asmjit::CodeHolder& code, CodeArena& arena, size_t& size) {
     size = code.codeSize();
     uint8_t* dst = arena.allocate(size);
     if (!dst) return nullptr;
-    code.relocateToBase(reinterpret_cast<uint64_t>(dst));
-    code.copyFlattenedData(dst, size, asmjit::CopySectionFlags::kPadSectionBuffer);
+    code.relocateToBase(reinterpret_cast<uint64_t>(dst)); // runs at dst...
+    code.copyFlattenedData(arena.writable(dst), size, asmjit::CopySectionFlags::kPadSectionBuffer); // written there
     return dst;
 }
 
 } // namespace
 
 namespace {
-void patch_rel32(uint8_t* rel32, const uint8_t* target) {
+// The displacement is relative to the executable address; the store goes
+// through the arena's writable alias (`to_writable` bytes away).
+void patch_rel32(uint8_t* rel32, const uint8_t* target, ptrdiff_t to_writable) {
     const auto rel = static_cast<int32_t>(target - (rel32 + 4));
-    __atomic_store_n(reinterpret_cast<int32_t*>(rel32), rel, __ATOMIC_RELEASE);
+    __atomic_store_n(reinterpret_cast<int32_t*>(rel32 + to_writable), rel, __ATOMIC_RELEASE);
 }
 } // namespace
 
-void ChainSlot::point_to(const uint8_t* target) { patch_rel32(rel32, target); }
+void ChainSlot::point_to(const uint8_t* target) { patch_rel32(rel32, target, to_writable); }
 
 void ChainSlot::point_cold_to(const uint8_t* load_entry) {
     if (!cold) { // this block keeps no guest register in a host register
         point_to(load_entry);
         return;
     }
-    patch_rel32(cold_rel32, load_entry); // unreachable until point_to(cold)
+    patch_rel32(cold_rel32, load_entry, to_writable); // unreachable until point_to(cold)
     point_to(cold);
 }
 
@@ -1105,6 +1107,7 @@ bool emit_block(const Block& block, CompiledBlock& cb, const HostLayout& layout,
     cb.code_size = size;
     for (const SlotLabels& s : emitter.slots()) {
         s.slot->rel32 = dst + code.labelOffsetFromBase(s.jump) + 1; // after the E9 opcode
+        s.slot->to_writable = arena.writable(dst) - dst;
         s.slot->stub = dst + code.labelOffsetFromBase(s.stub);
         if (code.isLabelBound(s.cold)) {
             s.slot->cold_rel32 = dst + code.labelOffsetFromBase(s.cold_jump) + 1;

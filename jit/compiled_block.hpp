@@ -1,5 +1,6 @@
 #pragma once
 // A translated block: its host code and its direct exits (chain slots).
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct ChainSlot {
                                      // (nullptr: the owner keeps none in host registers)
     uint8_t* cold_rel32 = nullptr;   // (4-byte aligned)
     CompiledBlock* linked = nullptr; // the block it jumps to, when linked
+    ptrdiff_t to_writable = 0;       // from an address in the code to its writable alias (CodeArena)
 
     void point_to(const uint8_t* target);
     // Links to a block with another register assignment, through `cold`.
