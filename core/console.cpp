@@ -90,13 +90,17 @@ std::string Console::help_text() {
            "C-a C-a  send C-a\r\n";
 }
 
-void Console::wait_for_input(int wake_fd, int timeout_ms) {
-    pollfd fds[2] = {{wake_fd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-    // At end of input stdin stays readable: leave it out, or this would never block.
-    if (::poll(fds, input_open_ ? 2 : 1, timeout_ms) > 0 && (fds[0].revents & POLLIN)) {
+void wait_readable(int wake_fd, int input_fd, int timeout_ms) {
+    pollfd fds[2] = {{wake_fd, POLLIN, 0}, {input_fd, POLLIN, 0}};
+    if (::poll(fds, input_fd >= 0 ? 2 : 1, timeout_ms) > 0 && (fds[0].revents & POLLIN)) {
         uint64_t count;
         [[maybe_unused]] ssize_t n = ::read(wake_fd, &count, sizeof count);
     }
+}
+
+void Console::wait_for_input(int wake_fd, int timeout_ms) {
+    // At end of input stdin stays readable: leave it out, or this would never block.
+    wait_readable(wake_fd, input_open_ ? STDIN_FILENO : -1, timeout_ms);
 }
 
 std::optional<uint8_t> Console::poll_input() {

@@ -51,6 +51,10 @@ class Console {
     bool hart_status_requested_ = false;
 };
 
+// Blocks until `wake_fd` (an eventfd, then drained) or `input_fd` (unless -1)
+// becomes readable, or `timeout_ms` passes.
+void wait_readable(int wake_fd, int input_fd, int timeout_ms);
+
 // Restores the terminal if a Console changed it; safe to call from a signal handler.
 void restore_terminal();
 

@@ -6,7 +6,6 @@
 #include <thread>
 #include <utility>
 
-#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -108,7 +107,6 @@ void Machine::console_write(uint8_t byte) {
 }
 
 void Machine::wake_host_io() {
-    if (io_wake_fd_ < 0) return;
     const uint64_t one = 1;
     [[maybe_unused]] ssize_t n = ::write(io_wake_fd_, &one, sizeof one);
 }
@@ -117,15 +115,8 @@ void Machine::wake_host_io() {
 // 10 ms, whichever comes first (the RTC alarm is polled at that pace).
 void Machine::wait_for_host_io() {
     constexpr int kPollMs = 10;
-    if (console_) {
-        console_->wait_for_input(io_wake_fd_, kPollMs);
-        return;
-    }
-    pollfd fd{io_wake_fd_, POLLIN, 0};
-    if (::poll(&fd, 1, kPollMs) > 0) {
-        uint64_t count;
-        [[maybe_unused]] ssize_t n = ::read(io_wake_fd_, &count, sizeof count);
-    }
+    if (console_) console_->wait_for_input(io_wake_fd_, kPollMs);
+    else wait_readable(io_wake_fd_, -1, kPollMs);
 }
 
 void Machine::update_interrupt_lines(Hart& hart) {
