@@ -323,6 +323,7 @@ void Machine::run_threaded() {
         std::lock_guard lock(pause_mutex_);
         loops_running_ = static_cast<unsigned>(harts.size());
     }
+    bus.reservations.set_concurrent(harts.size() > 1);
     std::vector<std::thread> threads;
     for (auto& hart : harts) threads.emplace_back([this, h = hart.get()] { hart_thread(*h); });
     // This thread serves the console, the RTC's alarm and exits while the harts run.
@@ -331,6 +332,7 @@ void Machine::run_threaded() {
         wait_for_host_io();
     }
     for (auto& thread : threads) thread.join();
+    bus.reservations.set_concurrent(false);
 }
 
 void Machine::park_if_pause_requested() {

@@ -47,7 +47,7 @@ template <class T, class F> void amo(Hart& hart, const DecodedInsn& insn, F op) 
     const T operand = static_cast<T>(RS2);
     const uint64_t paddr = paddr_of(hart, host);
     T old;
-    hart.bus.reservations.store(paddr, sizeof(T), [&] {
+    hart.bus.reservations.store(&hart.store_window, paddr, sizeof(T), [&] {
         old = __atomic_load_n(p, __ATOMIC_RELAXED);
         while (!__atomic_compare_exchange_n(p, &old, static_cast<T>(op(old, operand)), true, __ATOMIC_SEQ_CST,
                                             __ATOMIC_RELAXED)) {

@@ -10,10 +10,10 @@ namespace tern {
 Hart::Hart(uint64_t hartid, Bus& bus_, CodeCache& code_cache_, MachineClock& clock_)
     : bus(bus_), code_cache(code_cache_), clock(clock_) {
     csr_reset(*this, hartid);
-    bus.reservations.attach(state.reservation);
+    bus.reservations.attach(id(), state.reservation, store_window);
 }
 
-Hart::~Hart() { bus.reservations.detach(state.reservation); }
+Hart::~Hart() { bus.reservations.detach(id()); }
 
 void Hart::illegal_instruction(uint32_t raw) { take_exception(*this, Exception::IllegalInstruction, raw); }
 

@@ -20,7 +20,7 @@ class Hart {
   public:
     Hart(uint64_t hartid, Bus& bus, CodeCache& code_cache, MachineClock& clock);
     ~Hart();
-    // The bus's reservation table keeps a pointer to state.reservation.
+    // The bus's reservation table keeps pointers to state.reservation and store_window.
     Hart(const Hart&) = delete;
     Hart& operator=(const Hart&) = delete;
 
@@ -41,6 +41,8 @@ class Hart {
     HartControl control;
     // Runs on a host thread of its own (not round-robin with other harts).
     bool on_own_thread = false;
+    // Open while this hart's store is in flight (cpu/reservations.hpp).
+    StoreWindow store_window;
 
     template <class T> bool load(uint64_t vaddr, T& out) {
         static_assert(std::is_unsigned_v<T>);
@@ -67,10 +69,11 @@ class Hart {
         const TlbEntry& e = tlb.store[Tlb::index(vaddr)];
         if (e.tag == (vaddr >> Tlb::kPageBits) && e.host) [[likely]] {
             uint8_t* host = e.host + (vaddr & (Tlb::kPageSize - 1));
+            if (!aligned(vaddr, sizeof(T))) [[unlikely]]
+                return store_misaligned(vaddr, host, value);
             // While any LR reservation is outstanding, stores must end the ones they overlap.
-            if (!aligned(vaddr, sizeof(T)) || bus.reservations.any()) [[unlikely]]
-                return store_off_fast_path(vaddr, host, value);
-            ram_access::store<T>(host, value);
+            bus.reservations.store(&store_window, bus.ram().paddr(host), sizeof(T),
+                                   [&] { ram_access::store<T>(host, value); });
             return true;
         }
         uint64_t v = value;
@@ -99,13 +102,13 @@ class Hart {
 
   private:
     static bool aligned(uint64_t vaddr, unsigned size) { return (vaddr & (size - 1)) == 0; }
-    // A TLB-hit store that is misaligned or meets an outstanding reservation.
-    template <class T> [[gnu::noinline]] bool store_off_fast_path(uint64_t vaddr, uint8_t* host, T value) {
+    // A misaligned TLB-hit store.
+    template <class T> [[gnu::noinline]] bool store_misaligned(uint64_t vaddr, uint8_t* host, T value) {
         if (!fits_in_page(vaddr, sizeof(T))) {
             uint64_t v = value;
             return access_slow(vaddr, sizeof(T), AccessType::Store, v);
         }
-        bus.reservations.store(bus.ram().paddr(host), sizeof(T),
+        bus.reservations.store(&store_window, bus.ram().paddr(host), sizeof(T),
                                [&] { ram_access::write(host, sizeof(T), value); });
         return true;
     }

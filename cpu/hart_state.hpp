@@ -16,7 +16,6 @@ struct Reservation {
     bool valid = false;
     uint8_t size = 0;   // 4 (LR.W) or 8 (LR.D): an SC must match it
     uint64_t paddr = 0; // physical address of the LR's word/doubleword
-    uint64_t value = 0; // what the LR loaded: the SC's compare-and-swap expects it
 };
 
 struct HartState {

@@ -1,22 +1,49 @@
 #include "cpu/reservations.hpp"
 
-#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
 
 namespace tern {
 
-void ReservationTable::attach(Reservation& reservation) {
+void ReservationTable::attach(int hart, Reservation& reservation, StoreWindow& window) {
     std::lock_guard guard(lock_);
-    harts_.push_back(&reservation);
+    if (harts_.size() <= static_cast<size_t>(hart)) harts_.resize(hart + 1);
+    if (harts_[hart].reservation) throw std::logic_error("two harts with one hart id on one bus");
+    harts_[hart] = {&reservation, &window};
 }
 
-void ReservationTable::detach(Reservation& reservation) {
+void ReservationTable::detach(int hart) {
     std::lock_guard guard(lock_);
-    if (reservation.valid) end(reservation);
-    harts_.erase(std::remove(harts_.begin(), harts_.end(), &reservation), harts_.end());
+    Participant& p = harts_.at(hart);
+    if (p.reservation && p.reservation->valid) end(*p.reservation);
+    p = {};
+}
+
+void ReservationTable::set_concurrent(bool concurrent) {
+    if (concurrent && !barrier_.reaches_other_threads() && !warned_) {
+        warned_ = true;
+        std::fprintf(stderr, "tern: membarrier(2) is unavailable: with harts on threads an SC may succeed "
+                             "after a racing store of another hart (--deterministic avoids it)\n");
+    }
+    concurrent_ = concurrent;
+}
+
+void ReservationTable::wait_for_stores_in_flight(const Reservation& own) {
+    barrier_.run();
+    for (const Participant& p : harts_) {
+        if (!p.window || p.reservation == &own) continue;
+        // The window closes a few instructions after it opened, unless its
+        // thread was preempted in between: then let it run.
+        for (unsigned spins = 0; p.window->open.load(std::memory_order_acquire);)
+            if (++spins % 64 == 0) std::this_thread::yield();
+            else SpinLock::pause();
+    }
 }
 
 void ReservationTable::break_overlapping(uint64_t paddr, uint64_t size) {
-    for (Reservation* r : harts_) {
+    for (const Participant& p : harts_) {
+        Reservation* r = p.reservation;
+        if (!r) continue;
         const uint64_t granule = r->paddr & ~(kGranule - 1);
         if (r->valid && paddr < granule + kGranule && granule < paddr + size) end(*r);
     }

@@ -8,27 +8,32 @@
 // wrote the location between LR and SC, even with the value it held.
 //
 // Cost: `active` counts the valid reservations. While it is zero (no LR
-// outstanding anywhere) a store is a relaxed load of `active` and a branch
-// more than before; only while it is non-zero do stores take the lock.
+// outstanding anywhere) a hart's store costs two byte stores, a relaxed load
+// of `active` and a branch more than a plain store; only while it is non-zero
+// do stores take the lock.
 //
-// The window this leaves, and why the SC compares values: a store that read
-// `active` as zero just before an LR bumped it is not seen by the LR, yet may
-// land after the LR's load (on x86 a store waits in the store buffer while
-// later loads go ahead). So the SC writes with a compare-and-swap that expects
-// the value the LR loaded: a racing store that changed the value fails the SC.
-// A racing store of the same value leaves no trace in the location, and it
-// read the count before the LR's increment, so it can be ordered before the
-// LR: the SC's success is then correct. What stays undetected, inside that
-// window of a few host instructions (the store's check to its store leaving
-// the store buffer): an A-B-A by two racing stores, and a same-value store
-// that its hart orders after an earlier store (fence w,w) which the LR's hart
-// has not seen yet. Closing it would cost a fence on every guest store.
+// Why that is enough, with no fence on the store path: a hart's store opens
+// its StoreWindow, reads `active`, stores and closes the window. A store that
+// read `active` as zero may still be in flight when an LR registers (on x86 a
+// load overtakes an earlier store still in the store buffer). So an LR, after
+// registering, makes every other thread of the process pass a full barrier
+// (membarrier(2), core/process_barrier.hpp) and waits until no other hart's
+// window is open, and only then loads. For each other hart, its barrier fell
+// either before its read of `active`, which then saw the LR and takes the
+// lock (ending the reservation), or after it, when its window-open store and
+// everything before it had left the store buffer: the LR sees the window open
+// and waits until the data store, which precedes the window-close store in
+// x86's store order, is visible to the LR's load. Either way no store can land
+// between the LR's load and its SC unnoticed, not even an A-B-A or a store of
+// the same value. Stores with no window (devices' DMA, HTIF) always take the
+// lock, which orders them against the LR's registration.
 #include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "core/process_barrier.hpp"
 #include "cpu/hart_state.hpp"
 
 namespace tern {
@@ -46,13 +51,21 @@ class SpinLock {
     }
     void unlock() { held_.store(false, std::memory_order_release); }
 
-  private:
     static void pause() {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
     }
+
+  private:
     std::atomic<bool> held_{false};
+};
+
+// A hart's mark "between my check of `active` and the end of my store".
+// Only its hart writes it; an LR reads it (see the top of this file). A cache
+// line of its own, so the owner's stores do not contend with other threads.
+struct alignas(64) StoreWindow {
+    std::atomic<uint8_t> open{0};
 };
 
 class ReservationTable {
@@ -66,51 +79,72 @@ class ReservationTable {
     ReservationTable(const ReservationTable&) = delete;
     ReservationTable& operator=(const ReservationTable&) = delete;
 
-    // Every hart registers its reservation once, before it runs.
-    void attach(Reservation& reservation);
-    void detach(Reservation& reservation);
+    // Every hart registers its reservation and store window once, before any
+    // hart runs, and detaches after all have stopped.
+    void attach(int hart, Reservation& reservation, StoreWindow& window);
+    void detach(int hart);
+
+    // Whether harts run on several host threads: only then does an LR need
+    // the process-wide barrier (set while no hart runs).
+    void set_concurrent(bool concurrent);
 
     // True while some reservation is valid: a store must then go through store_breaking.
     bool any() const { return active_.load(std::memory_order_relaxed) != 0; }
     // The counter behind any(), for generated code that tests it inline.
     const std::atomic<uint32_t>& active() const { return active_; }
 
+    // The store window of hart `hart`, or nullptr for a device (AccessOrigin::hart -1).
+    StoreWindow* window_of(int hart) const {
+        return hart >= 0 && static_cast<size_t>(hart) < harts_.size() ? harts_[hart].window : nullptr;
+    }
+
     // LR: reserves `paddr` and loads it (acquire; an x86 load is one anyway).
     template <class T> T load_reserved(Reservation& own, uint64_t paddr, const T* host) {
-        std::lock_guard guard(lock_);
-        // The count goes up before the load (seq_cst: a locked add), so any
-        // store issued after our load is certain to see it and break us.
-        if (!own.valid) active_.fetch_add(1, std::memory_order_seq_cst);
-        const T value = __atomic_load_n(host, __ATOMIC_ACQUIRE);
-        own.paddr = paddr;
-        own.size = sizeof(T);
-        own.value = value;
-        __atomic_store_n(&own.valid, true, __ATOMIC_RELAXED);
-        return value;
+        bool fresh;
+        {
+            std::lock_guard guard(lock_);
+            fresh = !own.valid;
+            if (fresh) active_.fetch_add(1, std::memory_order_seq_cst);
+            own.paddr = paddr;
+            own.size = sizeof(T);
+            __atomic_store_n(&own.valid, true, __ATOMIC_RELAXED);
+        }
+        // A reservation that stayed valid kept `active` non-zero since its own
+        // LR waited: every store since then has taken the lock.
+        if (fresh && concurrent_) wait_for_stores_in_flight(own);
+        return __atomic_load_n(host, __ATOMIC_ACQUIRE);
     }
 
     // SC: stores `value` if `own` still reserves exactly this word or
-    // doubleword and nobody changed it since the LR; ends `own` either way
-    // (every SC clears the reservation, 14.2). True on success.
+    // doubleword; ends `own` either way (every SC clears the reservation,
+    // 14.2). True on success. Every other store to the granule since the LR
+    // ended the reservation under this lock (see the top of this file).
     template <class T> bool store_conditional(Reservation& own, uint64_t paddr, T* host, T value) {
         std::lock_guard guard(lock_);
         const bool reserved = own.valid && own.paddr == paddr && own.size == sizeof(T);
         if (own.valid) end(own);
         if (!reserved) return false;
-        T expected = static_cast<T>(own.value);
-        if (!__atomic_compare_exchange_n(host, &expected, value, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
-            return false; // a store raced past our LR (see the top of this file)
+        __atomic_store_n(host, value, __ATOMIC_SEQ_CST);
         break_overlapping(paddr, sizeof(T));
         return true;
     }
 
-    // Runs `write`, a store of `size` bytes at `paddr`: at once while no
-    // reservation is valid, else through store_breaking.
-    template <class F> void store(uint64_t paddr, uint64_t size, F&& write) {
-        if (any()) [[unlikely]]
+    // Runs `write`, a store of `size` bytes at `paddr` by the hart owning
+    // `window` (nullptr: a device): at once while no reservation is valid,
+    // else through store_breaking.
+    template <class F> void store(StoreWindow* window, uint64_t paddr, uint64_t size, F&& write) {
+        if (!window) return store_breaking(paddr, size, write);
+        window->open.store(1, std::memory_order_relaxed);
+        // Keeps the compiler from reading `active` before opening the window;
+        // the hardware may, which the LR's barrier covers.
+        std::atomic_signal_fence(std::memory_order_seq_cst);
+        if (any()) [[unlikely]] {
+            window->open.store(0, std::memory_order_relaxed);
             store_breaking(paddr, size, write);
-        else
-            write();
+            return;
+        }
+        write();
+        window->open.store(0, std::memory_order_release);
     }
 
     // Ends every reservation (the storing hart's own included) overlapping
@@ -131,6 +165,13 @@ class ReservationTable {
     }
 
   private:
+    struct Participant {
+        Reservation* reservation = nullptr;
+        StoreWindow* window = nullptr;
+    };
+
+    // The LR's half of the protocol at the top of this file.
+    void wait_for_stores_in_flight(const Reservation& own);
     // Both with the lock held.
     void break_overlapping(uint64_t paddr, uint64_t size);
     void end(Reservation& reservation) {
@@ -139,8 +180,12 @@ class ReservationTable {
     }
 
     SpinLock lock_;
-    std::vector<Reservation*> harts_; // guarded by lock_
+    // Indexed by hart id; written only by attach/detach, while no hart runs.
+    std::vector<Participant> harts_;
     std::atomic<uint32_t> active_{0};
+    bool concurrent_ = false;
+    bool warned_ = false;
+    ProcessBarrier barrier_;
 };
 
 } // namespace tern

@@ -32,7 +32,7 @@ uint64_t Htif::read_u64(uint64_t paddr) {
 
 void Htif::write_u64(uint64_t paddr, uint64_t value) {
     if (bus_.ram().contains(paddr, 8))
-        bus_.reservations.store(paddr, 8, [&] { ram_access::write(bus_.ram().host(paddr), 8, value); });
+        bus_.reservations.store_breaking(paddr, 8, [&] { ram_access::write(bus_.ram().host(paddr), 8, value); });
 }
 
 void Htif::on_store(uint64_t paddr, unsigned size) {

@@ -48,6 +48,7 @@ HostLayout HostLayout::of(const Hart& hart) {
     l.fcsr = csr + static_cast<int32_t>(offsetof(CsrState, fcsr));
     l.mstatus = csr + static_cast<int32_t>(offsetof(CsrState, mstatus));
     l.reservations_active = &hart.bus.reservations.active();
+    l.store_window = from_state(&hart.store_window.open);
     return l;
 }
 
@@ -194,10 +195,12 @@ class BlockEmitter {
     // (see host_access); jumps to `slow` on any miss.
     void tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow);
     static x86::Mem host_access(unsigned size) { return x86::ptr(x86::rdx, x86::rax, 0, 0, size); }
-    // Jumps to a store's `slow` path while any LR reservation is outstanding:
-    // Hart::store then ends the reservations the store overlaps. Clobbers rcx
-    // (free after tlb_lookup).
-    void leave_if_reserved(const Label& slow);
+    // The inline half of ReservationTable::store around a store: opens the
+    // hart's store window, and jumps to the store's `slow` path (window
+    // closed) while any LR reservation is outstanding: Hart::store then ends
+    // the reservations the store overlaps. Clobbers rcx (free after tlb_lookup).
+    void open_store_window(const Label& slow);
+    void close_store_window();
     // Out-of-line exit after a trap in the current instruction (pc is the handler).
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
@@ -681,12 +684,21 @@ void BlockEmitter::tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, c
     }
 }
 
-void BlockEmitter::leave_if_reserved(const Label& slow) {
-    static_assert(sizeof(std::atomic<uint32_t>) == 4);
+void BlockEmitter::open_store_window(const Label& slow) {
+    static_assert(sizeof(std::atomic<uint32_t>) == 4 && sizeof(StoreWindow::open) == 1);
+    a_.mov(x86::byte_ptr(kState, l_.store_window), Imm(1));
     a_.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(l_.reservations_active)));
     a_.cmp(x86::dword_ptr(x86::rcx), Imm(0));
-    a_.jne(slow);
+    Label reserved = a_.newLabel();
+    a_.jne(reserved);
+    defer([this, reserved, slow] {
+        a_.bind(reserved);
+        close_store_window();
+        a_.jmp(slow);
+    });
 }
+
+void BlockEmitter::close_store_window() { a_.mov(x86::byte_ptr(kState, l_.store_window), Imm(0)); }
 
 // ---- instruction classes ----
 
@@ -903,7 +915,7 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     const asmjit::Operand value = rs(insn.rs2);
     const RegisterCache::State before = regs_.state();
     tlb_lookup(addr, l_.tlb_store, size, slow);
-    leave_if_reserved(slow);
+    open_store_window(slow);
     x86::Gp source = x86::rcx; // free after the lookup
     if (value.isReg())
         source = value.as<x86::Gp>();
@@ -918,6 +930,7 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     } else {
         a_.mov(host_access(size), Imm(0));
     }
+    close_store_window();
     a_.bind(done);
     // The slow path runs with state.x[] current (before.dirty written back).
     slow_path_call(

@@ -50,6 +50,7 @@ struct SharedBus {
             harts.back()->set_x(10, kCell);
         }
         bus.write(kCell, 8, kValue);
+        bus.reservations.set_concurrent(true); // some tests run harts on threads
     }
     Hart& hart(unsigned i) { return *harts[i]; }
     uint64_t cell(uint64_t offset = 0) {
@@ -235,6 +236,50 @@ TEST_CASE("reservations: threads incrementing one counter with LR/SC loops and A
     uint64_t failures = 0;
     for (uint64_t f : failed_scs) failures += f;
     MESSAGE("failed SCs under contention: " << failures);
+}
+
+// The window cpu/reservations.hpp closes: a store whose check of `active` ran
+// before an LR registered, but which lands after the LR's load. One thread
+// stores the value the cell already holds, bracketed by a sequence number
+// (odd: a store in flight); the other reads the number between its LR and SC.
+// If it read an even number s0 right after the LR and at least s0 + 2 before
+// the SC, a whole store landed between the two (x86 keeps stores in order):
+// that SC must fail. The racing thread uses plain stores for the sequence
+// number so that, as a guest's store would, they wait in the store buffer
+// while its check of `active` goes ahead.
+TEST_CASE("reservations: a same-value store racing an LR never lets the SC succeed") {
+    // Until enough rounds saw a store in between (a loaded host may run the
+    // two threads one after the other for a while), within a bound.
+    constexpr unsigned kWanted = 1000, kMaxRounds = 500'000;
+    SharedBus m(2);
+    ReservationTable& table = m.bus.reservations;
+    auto* cell = reinterpret_cast<uint64_t*>(m.ram.host(kCell));
+    std::atomic<uint64_t> sequence{0};
+    std::atomic<bool> done{false};
+    std::thread storer([&] {
+        StoreWindow& window = m.hart(1).store_window;
+        for (uint64_t n = 0; !done.load(std::memory_order_relaxed); n += 2) {
+            sequence.store(n + 1, std::memory_order_release);
+            table.store(&window, kCell, 8, [&] { __atomic_store_n(cell, kValue, __ATOMIC_RELAXED); });
+            sequence.store(n + 2, std::memory_order_release);
+        }
+    });
+    Reservation& own = m.hart(0).state.reservation;
+    unsigned wrong_successes = 0, windows_seen = 0;
+    for (unsigned round = 0; round < kMaxRounds && windows_seen < kWanted; ++round) {
+        CHECK(table.load_reserved(own, kCell, cell) == kValue);
+        const uint64_t before = sequence.load(std::memory_order_acquire);
+        for (int spin = 0; spin < 100; ++spin) SpinLock::pause();
+        const uint64_t after = sequence.load(std::memory_order_acquire);
+        const bool store_in_between = before % 2 == 0 && after >= before + 2;
+        windows_seen += store_in_between;
+        wrong_successes += table.store_conditional(own, kCell, cell, kValue) && store_in_between;
+    }
+    done = true;
+    storer.join();
+    MESSAGE("rounds with a whole store between LR and SC: " << windows_seen);
+    CHECK(windows_seen > 0);
+    CHECK(wrong_successes == 0);
 }
 
 TEST_CASE("reservations: a JIT-inlined store breaks another hart's reservation") {
