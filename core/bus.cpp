@@ -81,7 +81,8 @@ bool Bus::read(uint64_t paddr, unsigned size, uint64_t& value, AccessOrigin orig
 
 bool Bus::write(uint64_t paddr, unsigned size, uint64_t value, AccessOrigin origin) {
     if (ram_.contains(paddr, size)) {
-        reservations.store(reservations.window_of(origin.hart), paddr, size, [&] { ram_access::write(ram_.host(paddr), size, value); });
+        reservations.store(reservations.window_of(origin.hart), paddr, size,
+                           [&] { ram_access::write(ram_.host(paddr), size, value); });
         notify_store(paddr, size, origin.hart);
         return true;
     }

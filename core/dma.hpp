@@ -30,7 +30,8 @@ class Dma {
     bool write_bytes(uint64_t addr, std::span<const uint8_t> in) {
         if (!in_ram(addr, in.size())) return false;
         // A device write ends the reservations it overlaps, as a hart's store does (14.2).
-        bus_.reservations.store_breaking(addr, in.size(), [&] { ram_access::copy_in(bus_.ram().host(addr), in.data(), in.size()); });
+        bus_.reservations.store_breaking(addr, in.size(),
+                                         [&] { ram_access::copy_in(bus_.ram().host(addr), in.data(), in.size()); });
         // Observers (decoded code, HTIF's tohost) see the store as a CPU store, page by page.
         const uint64_t end = addr + in.size();
         for (uint64_t from = addr; from < end;) {

@@ -97,10 +97,15 @@ AccessedDirty set_accessed_dirty(Hart& hart, PageWalk& walk, AccessType type) {
     const uint64_t wanted = type == AccessType::Store ? kA | kD : kA;
     if ((walk.pte & wanted) == wanted) return AccessedDirty::Set;
     if (!pte_accessible(hart, walk.pte_paddr, AccessType::Store)) return AccessedDirty::AccessFault;
+    // A store like any other: it ends other harts' reservations of the PTE,
+    // so their LR/SC updates of it cannot overwrite the bits set here.
     uint64_t expected = walk.pte;
-    if (!pte_at(hart.bus.ram(), walk.pte_paddr)
-             .compare_exchange_strong(expected, walk.pte | wanted, std::memory_order_acq_rel))
-        return AccessedDirty::PteChanged;
+    bool swapped;
+    hart.bus.reservations.store(&hart.store_window, walk.pte_paddr, kPteSize, [&] {
+        swapped = pte_at(hart.bus.ram(), walk.pte_paddr)
+                      .compare_exchange_strong(expected, walk.pte | wanted, std::memory_order_acq_rel);
+    });
+    if (!swapped) return AccessedDirty::PteChanged;
     walk.pte |= wanted;
     hart.bus.notify_store(walk.pte_paddr, kPteSize, hart.id()); // e.g. code cached on a page-table page
     return AccessedDirty::Set;

@@ -473,6 +473,24 @@ TEST_CASE("concurrent PTE updates by another hart are never lost") {
     CHECK((pte.load() & ~kA) == MmuFixture::pte_of(kData, kV | kR | kW));
 }
 
+TEST_CASE("an A/D update ends another hart's LR reservation of the PTE") {
+    MmuFixture m;
+    m.enable_paging(kSv39);
+    const uint64_t slot = m.map(0x1000, kData, kV | kR | kW);
+    CodeCache other_cache(m.bus);
+    Hart other(1, m.bus, other_cache, m.clock);
+    Reservation& reservation = other.state.reservation;
+    auto* pte = reinterpret_cast<uint64_t*>(m.ram.host(slot));
+    // The other hart (an OS updating the PTE with LR/SC) reserves it; this
+    // hart's load then sets A. The SC of the value computed from the old PTE
+    // must fail, or it would erase A.
+    const uint64_t old = m.bus.reservations.load_reserved(reservation, slot, pte);
+    REQUIRE(m.translate(0x1000, kLoad).ok);
+    CHECK((m.read_pte(slot) & kA) != 0);
+    CHECK_FALSE(m.bus.reservations.store_conditional<uint64_t>(reservation, slot, pte, old | uint64_t{1} << 8));
+    CHECK(m.read_pte(slot) == (old | kA));
+}
+
 TEST_CASE("the interpreter fetches through the fetch TLB from a mapped page") {
     MmuFixture m;
     m.enable_paging(kSv39);
