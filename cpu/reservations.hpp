@@ -122,8 +122,13 @@ class ReservationTable {
     template <class T> bool store_conditional(Reservation& own, uint64_t paddr, T* host, T value) {
         std::lock_guard guard(lock_);
         const bool reserved = own.valid && own.paddr == paddr && own.size == sizeof(T);
-        if (own.valid) end(own);
-        if (!reserved) return false;
+        if (!reserved) {
+            if (own.valid) end(own);
+            return false;
+        }
+        // Stores first, ends the reservations (our own too) after: until then
+        // `active` stays non-zero, so no other store or AMO can take the fast
+        // path and land unseen between our LR's load and this store.
         __atomic_store_n(host, value, __ATOMIC_SEQ_CST);
         break_overlapping(paddr, sizeof(T));
         return true;
