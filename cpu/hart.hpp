@@ -45,7 +45,7 @@ class Hart {
     template <class T> bool load(uint64_t vaddr, T& out) {
         static_assert(std::is_unsigned_v<T>);
         const TlbEntry& e = tlb.load[Tlb::index(vaddr)];
-        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host) [[likely]] {
+        if (e.tag == (vaddr >> Tlb::kPageBits)) [[likely]] { // a hit has a host page
             const uint8_t* host = e.host + (vaddr & (Tlb::kPageSize - 1));
             if (aligned(vaddr, sizeof(T))) [[likely]] {
                 out = ram_access::load<T>(host);
@@ -65,7 +65,7 @@ class Hart {
     template <class T> bool store(uint64_t vaddr, T value) {
         static_assert(std::is_unsigned_v<T>);
         const TlbEntry& e = tlb.store[Tlb::index(vaddr)];
-        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host) [[likely]] {
+        if (e.tag == (vaddr >> Tlb::kPageBits)) [[likely]] { // a hit has a host page
             uint8_t* host = e.host + (vaddr & (Tlb::kPageSize - 1));
             // While any LR reservation is outstanding, stores must end the ones they overlap.
             if (!aligned(vaddr, sizeof(T)) || bus.reservations.any()) [[unlikely]]

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <bit>
 #include <utility>
 #include <cstddef>
 #include <functional>
@@ -106,6 +107,12 @@ struct OpEmit {
     bool cache_aware = false;
 };
 
+// A guest virtual address as the host register holding a base plus a constant.
+struct GuestAddress {
+    x86::Gp base;
+    int32_t offset = 0;
+};
+
 struct SlotLabels {
     ChainSlot* slot;
     Label jump, stub, cold, cold_jump;
@@ -186,14 +193,18 @@ class BlockEmitter {
     // register state `regs`: writes the dirty ones back and leaves, or jumps
     // back to the loop head when the target is the block's own start.
     void exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs);
-    // The register holding x[rs1] + imm, the virtual address of a load or
-    // store: rs1's host register when imm is 0, else rsi.
-    x86::Gp virtual_address(const DecodedInsn& insn);
-    // Finds the host address of a `size`-byte access at the vaddr in `addr`
-    // through the TLB array at `tlb`: the page in rdx, the offset in rax
-    // (see host_access); jumps to `slow` on any miss.
-    void tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow);
-    static x86::Mem host_access(unsigned size) { return x86::ptr(x86::rdx, x86::rax, 0, 0, size); }
+    // x[rs1] + imm, the virtual address of a load or store, as base + offset:
+    // rs1's host register, or rsi loaded from state.x[].
+    GuestAddress virtual_address(const DecodedInsn& insn);
+    // rcx = the byte offset of vaddr's entry in a TLB array.
+    void tlb_entry_offset(const GuestAddress& vaddr);
+    static x86::Mem tlb_field(int32_t tlb, size_t field) {
+        return x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(field));
+    }
+    // The host operand of a `size`-byte access at `vaddr` through the TLB
+    // array at `tlb` ([base + rax + offset], rax = the entry's addend); jumps
+    // to `slow` on any miss. Clobbers rax and rcx.
+    x86::Mem tlb_lookup(const GuestAddress& vaddr, int32_t tlb, unsigned size, const Label& slow);
     // Jumps to a store's `slow` path while any LR reservation is outstanding:
     // Hart::store then ends the reservations the store overlaps. Clobbers rcx
     // (free after tlb_lookup).
@@ -203,12 +214,12 @@ class BlockEmitter {
     // Out-of-line exit after the current instruction retired and the block must stop.
     Label stop_exit(unsigned len);
     void call(const void* fn);
-    // The out-of-line half of a load or store: helper(ctx, vaddr in `addr`, third
+    // The out-of-line half of a load or store: helper(ctx, `vaddr`, third
     // argument set up by `third_arg`), then back to `done`, or a trap/stop exit.
     // `before`: the register state before the instruction (its dirty copies are
     // written back first); `after`: the state at `done`, restored after the call.
     template <class Args>
-    void slow_path_call(const Label& slow, const Label& done, const x86::Gp& addr, const void* fn, Args third_arg,
+    void slow_path_call(const Label& slow, const Label& done, const GuestAddress& vaddr, const void* fn, Args third_arg,
                         unsigned len,
                         const RegisterCache::State& before, const RegisterCache::State& after);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
@@ -517,16 +528,12 @@ void BlockEmitter::write_rd(const DecodedInsn& insn, bool word) {
     regs_.write(insn.rd, x86::rax);
 }
 
-x86::Gp BlockEmitter::virtual_address(const DecodedInsn& insn) {
+GuestAddress BlockEmitter::virtual_address(const DecodedInsn& insn) {
     const asmjit::Operand base = rs(insn.rs1);
-    if (base.isReg()) {
-        if (!insn.imm) return base.as<x86::Gp>();
-        a_.lea(x86::rsi, x86::ptr(base.as<x86::Gp>(), static_cast<int32_t>(insn.imm)));
-        return x86::rsi;
-    }
+    const auto offset = static_cast<int32_t>(insn.imm); // 12 bits
+    if (base.isReg()) return {base.as<x86::Gp>(), offset};
     a_.emit(Inst::kIdMov, x86::rsi, base);
-    add_const(x86::rsi, insn.imm);
-    return x86::rsi;
+    return {x86::rsi, offset};
 }
 
 void BlockEmitter::exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs) {
@@ -578,15 +585,15 @@ Label BlockEmitter::stop_exit(unsigned len) {
 }
 
 template <class Args>
-void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const x86::Gp& addr, const void* fn,
+void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const GuestAddress& vaddr, const void* fn,
                                   Args third_arg, unsigned len, const RegisterCache::State& before,
                                   const RegisterCache::State& after) {
     const Label trapped = trap_exit(), stopped = stop_exit(len);
-    defer([this, slow, done, addr, trapped, stopped, fn, third_arg, offset = offset_,
+    defer([this, slow, done, vaddr, trapped, stopped, fn, third_arg, offset = offset_,
            first = current_ == &block_.insns.front(), before, after] {
         a_.bind(slow);
         regs_.store(before.dirty); // the helper, and a trap, see state.x[]
-        if (addr.id() != x86::rsi.id()) a_.mov(x86::rsi, addr); // before rdi: addr may be rdi
+        a_.lea(x86::rsi, x86::ptr(vaddr.base, vaddr.offset)); // before rdi: the base may be rdi
         store_pc(offset); // xepc and the guest-error log need the PC
         a_.mov(x86::rdi, kCtx);
         third_arg();
@@ -648,37 +655,29 @@ void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) 
     slots_.push_back(labels);
 }
 
-static_assert(sizeof(TlbEntry) % 8 == 0, "a TLB entry is indexed as 8-byte units");
+static_assert((sizeof(TlbEntry) & (sizeof(TlbEntry) - 1)) == 0, "a TLB entry's offset is the index shifted");
 
-void BlockEmitter::tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow) {
-    // Same test as Hart::load/store: tag match, host pointer, access within the page.
-    a_.mov(x86::rax, addr);
+void BlockEmitter::tlb_entry_offset(const GuestAddress& vaddr) {
+    constexpr unsigned kEntryBits = std::countr_zero(sizeof(TlbEntry));
+    if (vaddr.offset)
+        a_.lea(x86::ecx, x86::ptr(vaddr.base, vaddr.offset));
+    else
+        a_.mov(x86::ecx, vaddr.base.r32());
+    a_.shr(x86::ecx, Tlb::kPageBits - kEntryBits);
+    a_.and_(x86::ecx, Imm((Tlb::kEntries - 1) << kEntryBits));
+}
+
+// Hart::load/store's test in one compare (a valid tag has a host page): the
+// page of the access's last byte is the entry's, which also rules out an
+// access crossing into the next page (whose entry is another one).
+x86::Mem BlockEmitter::tlb_lookup(const GuestAddress& vaddr, int32_t tlb, unsigned size, const Label& slow) {
+    tlb_entry_offset(vaddr);
+    a_.lea(x86::rax, x86::ptr(vaddr.base, vaddr.offset + static_cast<int32_t>(size - 1)));
     a_.shr(x86::rax, Tlb::kPageBits);
-    if constexpr (Tlb::kEntries == 256) {
-        a_.movzx(x86::ecx, x86::al);
-    } else {
-        a_.mov(x86::ecx, x86::eax);
-        a_.and_(x86::ecx, Imm(Tlb::kEntries - 1));
-    }
-    // rcx = index * (entry size / 8), scaled by 8 in the address.
-    constexpr unsigned kUnits = sizeof(TlbEntry) / 8;
-    if constexpr (kUnits == 3)
-        a_.lea(x86::ecx, x86::ptr(x86::rcx, x86::rcx, 1));
-    else if constexpr (kUnits != 1)
-        a_.imul(x86::ecx, x86::ecx, Imm(kUnits));
-    a_.cmp(x86::rax,
-           x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+    a_.cmp(x86::rax, tlb_field(tlb, offsetof(TlbEntry, tag)));
     a_.jne(slow);
-    a_.mov(x86::rdx,
-           x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
-    a_.test(x86::rdx, x86::rdx);
-    a_.jz(slow);
-    a_.mov(x86::eax, addr.r32());
-    a_.and_(x86::eax, Imm(Tlb::kPageSize - 1));
-    if (size > 1) {
-        a_.cmp(x86::eax, Imm(Tlb::kPageSize - size));
-        a_.ja(slow);
-    }
+    a_.mov(x86::rax, tlb_field(tlb, offsetof(TlbEntry, addend)));
+    return x86::ptr(vaddr.base, x86::rax, 0, vaddr.offset, size);
 }
 
 void BlockEmitter::leave_if_reserved(const Label& slow) {
@@ -871,20 +870,20 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     const auto size = static_cast<unsigned>(e.arg);
     const bool is_signed = e.inst == Inst::kIdMovsx || e.inst == Inst::kIdMovsxd;
     Label slow = a_.newLabel(), done = a_.newLabel();
-    const x86::Gp addr = virtual_address(insn);
+    const GuestAddress vaddr = virtual_address(insn);
     const RegisterCache::State before = regs_.state();
-    tlb_lookup(addr, l_.tlb_load, size, slow);
+    const x86::Mem host = tlb_lookup(vaddr, l_.tlb_load, size, slow);
     const bool wide = is_signed || size == 8; // else a 32-bit destination zero-extends
     if (insn.rd && regs_.cached(insn.rd)) {
         const x86::Gp d = regs_.dest(insn.rd);
-        a_.emit(e.inst, wide ? d : d.r32(), host_access(size));
+        a_.emit(e.inst, wide ? d : d.r32(), host);
     } else {
-        a_.emit(e.inst, wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax), host_access(size));
+        a_.emit(e.inst, wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax), host);
         if (insn.rd) regs_.write(insn.rd, x86::rax);
     }
     a_.bind(done);
     slow_path_call(
-        slow, done, addr, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); },
+        slow, done, vaddr, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); },
         insn.len, before, regs_.state());
 }
 
@@ -899,10 +898,10 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     }();
     const auto size = static_cast<unsigned>(e.arg);
     Label slow = a_.newLabel(), done = a_.newLabel();
-    const x86::Gp addr = virtual_address(insn);
+    const GuestAddress vaddr = virtual_address(insn);
     const asmjit::Operand value = rs(insn.rs2);
     const RegisterCache::State before = regs_.state();
-    tlb_lookup(addr, l_.tlb_store, size, slow);
+    const x86::Mem host = tlb_lookup(vaddr, l_.tlb_store, size, slow);
     leave_if_reserved(slow);
     x86::Gp source = x86::rcx; // free after the lookup
     if (value.isReg())
@@ -914,14 +913,14 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
                                : size == 2 ? x86::Gp(source.r16())
                                : size == 4 ? x86::Gp(source.r32())
                                            : x86::Gp(source.r64());
-        a_.mov(host_access(size), narrow);
+        a_.mov(host, narrow);
     } else {
-        a_.mov(host_access(size), Imm(0));
+        a_.mov(host, Imm(0));
     }
     a_.bind(done);
     // The slow path runs with state.x[] current (before.dirty written back).
     slow_path_call(
-        slow, done, addr, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len,
+        slow, done, vaddr, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len,
         before, regs_.state());
 }
 
@@ -989,17 +988,12 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     a_.mov(x86::rdx, x86::qword_ptr(x86::rdx));
     a_.test(x86::rdx, x86::rdx);
     a_.jz(lookup);
+    tlb_entry_offset({x86::rax});
     a_.mov(x86::rsi, x86::rax);
     a_.shr(x86::rsi, Tlb::kPageBits);
-    a_.movzx(x86::ecx, x86::sil);
-    a_.lea(x86::ecx, x86::ptr(x86::rcx, x86::rcx, 1)); // entry index in 8-byte units (tlb_lookup)
-    static_assert(Tlb::kEntries == 256 && sizeof(TlbEntry) == 24, "the fetch TLB index above");
-    const int32_t fetch = l_.tlb_fetch;
-    a_.cmp(x86::rsi, x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+    a_.cmp(x86::rsi, tlb_field(l_.tlb_fetch, offsetof(TlbEntry, tag))); // a valid tag has a host page
     a_.jne(lookup);
-    a_.cmp(x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, host))), Imm(0));
-    a_.je(lookup);
-    a_.mov(x86::rsi, x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, paddr_page))));
+    a_.mov(x86::rsi, tlb_field(l_.tlb_fetch, offsetof(TlbEntry, paddr_page)));
     a_.mov(x86::ecx, x86::eax);
     a_.and_(x86::ecx, Imm(Tlb::kPageSize - 1));
     a_.or_(x86::rsi, x86::rcx);
