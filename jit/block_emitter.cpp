@@ -719,6 +719,25 @@ void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
         }
         return;
     }
+    // A W op into a cached rd: computed in rd's low half (addw/addiw with
+    // lea, any op when rd is rs1), then sign-extended in place.
+    if (e.word && regs_.cached(insn.rd)) {
+        const asmjit::Operand src1 = rs32(r1);
+        const asmjit::Operand src2 = has_imm ? asmjit::Operand(Imm(insn.imm)) : rs32(r2);
+        const bool lea = e.inst == Inst::kIdAdd && src1.isReg() && (has_imm || src2.isReg());
+        if (lea || r1 == insn.rd) {
+            if (shift && !has_imm) a_.emit(Inst::kIdMov, x86::ecx, src2);
+            const x86::Gp d = regs_.dest(insn.rd);
+            if (lea && has_imm)
+                a_.lea(d.r32(), x86::ptr(src1.as<x86::Gp>().r64(), static_cast<int32_t>(insn.imm)));
+            else if (lea)
+                a_.lea(d.r32(), x86::ptr(src1.as<x86::Gp>().r64(), src2.as<x86::Gp>().r64()));
+            else
+                a_.emit(e.inst, d.r32(), shift && !has_imm ? asmjit::Operand(x86::cl) : src2);
+            a_.movsxd(d, d.r32());
+            return;
+        }
+    }
     const x86::Gp acc = e.word ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
     load_rs1(insn, e.word);
     if (has_imm) {
