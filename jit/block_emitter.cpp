@@ -189,6 +189,7 @@ class BlockEmitter {
     // `regs`: a chain slot when the target is on this physical page, else back
     // to the dispatcher.
     void goto_static(int64_t delta, const RegisterCache::State& regs);
+    void align_rel32();
     // A static exit with `retired` instructions not yet counted and the
     // register state `regs`: writes the dirty ones back and leaves, or jumps
     // back to the loop head when the target is the block's own start.
@@ -608,6 +609,15 @@ void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const Gu
     });
 }
 
+// Aligns the rel32 field of the jmp that follows to 4 bytes, so relinking is
+// one aligned store; with one multi-byte NOP, as the padding is on the path
+// of every chained jump.
+void BlockEmitter::align_rel32() {
+    static constexpr uint8_t kNops[3][3] = {{0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
+    const size_t pad = (3 - (a_.offset() % 4) + 4) % 4; // (offset + pad + 1) % 4 == 0
+    if (pad) a_.embed(kNops[pad - 1], pad);
+}
+
 void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) {
     const int64_t target_in_page = static_cast<int64_t>(block_.paddr & (Tlb::kPageSize - 1)) + delta;
     const bool same_page = target_in_page >= 0 && target_in_page < static_cast<int64_t>(Tlb::kPageSize);
@@ -632,9 +642,7 @@ void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) 
     // ends with the machine's slice, and when an interrupt needs the dispatcher.
     a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
     a_.jae(labels.stub);
-    // Align the rel32 field to 4 bytes so relinking is one aligned store.
-    while ((a_.offset() + 1) % 4)
-        a_.nop();
+    align_rel32();
     a_.bind(labels.jump);
     a_.long_().jmp(labels.stub);
     defer([this, labels] {
@@ -647,8 +655,7 @@ void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) 
         if (!regs_.allocated()) return; // nothing to write back: a cold link goes straight to the load entry
         a_.bind(labels.cold);
         regs_.store(regs_.allocated());
-        while ((a_.offset() + 1) % 4)
-            a_.nop();
+        align_rel32();
         a_.bind(labels.cold_jump);
         a_.long_().jmp(labels.stub); // patched by the link (ChainSlot::cold_rel32)
     });
