@@ -214,7 +214,14 @@ class BlockEmitter {
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
     Label stop_exit(unsigned len);
-    void call(const void* fn);
+    // Calls a helper; `counted` is how many of this block's instructions r15
+    // includes at the call (see call()).
+    void call(const void* fn, unsigned counted);
+    // `counted` for a helper called at this point of the straight line,
+    // before the current instruction: the ones before it, less those pending.
+    unsigned counted_before() const {
+        return static_cast<unsigned>(current_ - block_.insns.data()) - pending_;
+    }
     // The out-of-line half of a load or store: helper(ctx, `vaddr`, third
     // argument set up by `third_arg`), then back to `done`, or a trap/stop exit.
     // `before`: the register state before the instruction (its dirty copies are
@@ -238,7 +245,8 @@ class BlockEmitter {
     void fp_require_boxed(unsigned r, const Label& slow);
     void fp_wrote_f();
     void fp_write_result(const DecodedInsn& insn, bool single, int checks, const Label& slow);
-    void fp_call_semantics(const Label& trapped, const Label& stopped, int64_t offset, const BlockInsn* bi);
+    void fp_call_semantics(const Label& trapped, const Label& stopped, int64_t offset, const BlockInsn* bi,
+                           unsigned counted);
     void fp_slow_path(const Label& slow, const Label& done);
 
     x86::Assembler& a_;
@@ -405,7 +413,6 @@ void BlockEmitter::emit() {
     a_.bind(chain_entry_);
     regs_.enter_warm();
     a_.inc(ctx_field(offsetof(RunContext, entries)));
-    a_.mov(ctx_field(offsetof(RunContext, block_start)), kRetired);
     const auto& table = op_table();
     for (const BlockInsn& bi : block_.insns) {
         current_ = &bi;
@@ -556,9 +563,13 @@ void BlockEmitter::flush_counters(unsigned n) {
     if (n) a_.add(kRetired, Imm(n));
 }
 
-// Helpers see and change the retired count in the RunContext.
-void BlockEmitter::call(const void* fn) {
+// Helpers see and change the retired count in the RunContext, and find the
+// count at the block's start (hart.steps follows it) there too: written here,
+// only where a helper is called, rather than on every block entry.
+void BlockEmitter::call(const void* fn, unsigned counted) {
     a_.mov(ctx_field(offsetof(RunContext, retired)), kRetired);
+    a_.lea(x86::rax, x86::ptr(kRetired, -static_cast<int32_t>(counted)));
+    a_.mov(ctx_field(offsetof(RunContext, block_start)), x86::rax);
     a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(fn)));
     a_.call(x86::rax);
     a_.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
@@ -590,7 +601,7 @@ void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const Gu
                                   Args third_arg, unsigned len, const RegisterCache::State& before,
                                   const RegisterCache::State& after) {
     const Label trapped = trap_exit(), stopped = stop_exit(len);
-    defer([this, slow, done, vaddr, trapped, stopped, fn, third_arg, offset = offset_,
+    defer([this, slow, done, vaddr, trapped, stopped, fn, third_arg, offset = offset_, counted = counted_before(),
            first = current_ == &block_.insns.front(), before, after] {
         a_.bind(slow);
         regs_.store(before.dirty); // the helper, and a trap, see state.x[]
@@ -599,7 +610,7 @@ void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const Gu
         a_.mov(x86::rdi, kCtx);
         third_arg();
         a_.mov(x86::ecx, Imm(first ? 1 : 0));
-        call(fn);
+        call(fn, counted);
         a_.cmp(x86::eax, Imm(kExit));
         a_.je(trapped);
         a_.cmp(x86::eax, Imm(kStop));
@@ -1032,7 +1043,7 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     a_.mov(x86::rdi, kCtx);
     a_.mov(x86::rsi, x86::rax);
     a_.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(&cb_.indirect_cache)));
-    call(reinterpret_cast<const void*>(&helpers::indirect_target));
+    call(reinterpret_cast<const void*>(&helpers::indirect_target), counted_before() + pending_ + 1); // flushed above
     a_.test(x86::rax, x86::rax);
     a_.jz(plain_exit_);
     a_.jmp(x86::rax);
@@ -1053,7 +1064,7 @@ void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
     store_pc(offset_);
     a_.mov(x86::rdi, kCtx);
     a_.mov(x86::rsi, Imm(reinterpret_cast<uint64_t>(current_)));
-    call(reinterpret_cast<const void*>(&helpers::exec_insn));
+    call(reinterpret_cast<const void*>(&helpers::exec_insn), counted_before());
     regs_.forget();
     a_.test(x86::eax, x86::eax);
     a_.jnz(plain_exit_);

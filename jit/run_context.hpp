@@ -30,7 +30,7 @@ struct RunContext {
     // zero_blocks counts blocks (and dispatcher steps) that retired nothing.
     uint64_t steps_start = 0;
     uint64_t zero_blocks = 0;
-    // `retired` when the running block was entered (set by its prologue).
+    // `retired` when the running block was entered (set by generated code before each helper call).
     uint64_t block_start = 0;
     // Block entries, counted by each block's prologue (dispatched or chained).
     uint64_t entries = 0;
