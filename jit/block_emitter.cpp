@@ -204,7 +204,7 @@ class BlockEmitter {
     }
     // The host operand of a `size`-byte access at `vaddr` through the TLB
     // array at `tlb` ([base + rax + offset], rax = the entry's addend); jumps
-    // to `slow` on any miss. Clobbers rax and rcx.
+    // to `slow` on any miss. Clobbers rax, rcx and rdx.
     x86::Mem tlb_lookup(const GuestAddress& vaddr, int32_t tlb, unsigned size, const Label& slow);
     // Jumps to a store's `slow` path while any LR reservation is outstanding:
     // Hart::store then ends the reservations the store overlaps. Clobbers rcx
@@ -687,14 +687,28 @@ void BlockEmitter::tlb_entry_offset(const GuestAddress& vaddr) {
 
 // Hart::load/store's test in one compare (a valid tag has a host page): the
 // page of the access's last byte is the entry's, which also rules out an
-// access crossing into the next page (whose entry is another one).
+// access crossing into the next page (whose entry is another one). The
+// access adds the addend the previous access used, checked against the
+// entry's: its address then does not wait for the entry's load, which
+// shortens chains of dependent loads; a wrong guess is corrected out of line.
 x86::Mem BlockEmitter::tlb_lookup(const GuestAddress& vaddr, int32_t tlb, unsigned size, const Label& slow) {
+    const x86::Mem guess = ctx_field(offsetof(RunContext, addend_guess));
+    a_.mov(x86::rax, guess);
     tlb_entry_offset(vaddr);
-    a_.lea(x86::rax, x86::ptr(vaddr.base, vaddr.offset + static_cast<int32_t>(size - 1)));
-    a_.shr(x86::rax, Tlb::kPageBits);
-    a_.cmp(x86::rax, tlb_field(tlb, offsetof(TlbEntry, tag)));
+    a_.lea(x86::rdx, x86::ptr(vaddr.base, vaddr.offset + static_cast<int32_t>(size - 1)));
+    a_.shr(x86::rdx, Tlb::kPageBits);
+    a_.cmp(x86::rdx, tlb_field(tlb, offsetof(TlbEntry, tag)));
     a_.jne(slow);
-    a_.mov(x86::rax, tlb_field(tlb, offsetof(TlbEntry, addend)));
+    const Label other = a_.newLabel(), hit = a_.newLabel();
+    a_.cmp(x86::rax, tlb_field(tlb, offsetof(TlbEntry, addend)));
+    a_.jne(other);
+    a_.bind(hit);
+    defer([this, other, hit, tlb, guess] {
+        a_.bind(other);
+        a_.mov(x86::rax, tlb_field(tlb, offsetof(TlbEntry, addend)));
+        a_.mov(guess, x86::rax);
+        a_.jmp(hit);
+    });
     return x86::ptr(vaddr.base, x86::rax, 0, vaddr.offset, size);
 }
 
