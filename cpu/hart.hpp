@@ -47,7 +47,7 @@ class Hart {
     template <class T> bool load(uint64_t vaddr, T& out) {
         static_assert(std::is_unsigned_v<T>);
         const TlbEntry& e = tlb.load[Tlb::index(vaddr)];
-        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host) [[likely]] {
+        if (e.tag == (vaddr >> Tlb::kPageBits)) [[likely]] { // a hit has a host page
             const uint8_t* host = e.host + (vaddr & (Tlb::kPageSize - 1));
             if (aligned(vaddr, sizeof(T))) [[likely]] {
                 out = ram_access::load<T>(host);
@@ -67,7 +67,7 @@ class Hart {
     template <class T> bool store(uint64_t vaddr, T value) {
         static_assert(std::is_unsigned_v<T>);
         const TlbEntry& e = tlb.store[Tlb::index(vaddr)];
-        if (e.tag == (vaddr >> Tlb::kPageBits) && e.host) [[likely]] {
+        if (e.tag == (vaddr >> Tlb::kPageBits)) [[likely]] { // a hit has a host page
             uint8_t* host = e.host + (vaddr & (Tlb::kPageSize - 1));
             if (!aligned(vaddr, sizeof(T))) [[unlikely]]
                 return store_misaligned(vaddr, host, value);

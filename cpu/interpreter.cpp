@@ -57,7 +57,7 @@ namespace {
 const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulted) {
     faulted = false;
     const TlbEntry& e = hart.tlb.fetch[Tlb::index(pc)];
-    if (e.tag == (pc >> Tlb::kPageBits) && e.host) [[likely]] {
+    if (e.tag == (pc >> Tlb::kPageBits)) [[likely]] {
         paddr = e.paddr_page | (pc & (Tlb::kPageSize - 1));
         return e.host;
     }

@@ -54,11 +54,12 @@ Translation translate(Hart& hart, uint64_t vaddr, unsigned size, AccessType type
         // no device or code cache may watch it. (Store entries always map dirty
         // pages: a successful store translation has set D.)
         TlbEntry& e = hart.tlb.of(type)[Tlb::index(vaddr)];
-        e.tag = vaddr >> Tlb::kPageBits;
-        e.paddr_page = page;
         const bool direct = page_allowed && hart.bus.ram().contains(page, Tlb::kPageSize) &&
                             (type != AccessType::Store || !hart.bus.page_flags(page));
+        e.tag = direct ? vaddr >> Tlb::kPageBits : TlbEntry::kInvalidTag;
+        e.paddr_page = page;
         e.host = direct ? hart.bus.ram().host(page) : nullptr;
+        e.addend = direct ? reinterpret_cast<uintptr_t>(e.host) - (vaddr & ~(Tlb::kPageSize - 1)) : 0;
         return {true, walk.paddr, Exception::LoadAccessFault};
     }
 }

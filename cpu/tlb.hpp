@@ -1,7 +1,8 @@
 #pragma once
 // Per-hart software TLB: one direct-mapped array per access type. An entry
 // caches a virtual page's translation together with the host pointer to the
-// RAM page when the fast path may touch it directly (host != nullptr).
+// RAM page, only when the fast paths may touch that page directly; any other
+// access walks again (the slow path).
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -12,9 +13,14 @@ enum class AccessType : uint8_t { Fetch, Load, Store };
 
 struct TlbEntry {
     static constexpr uint64_t kInvalidTag = ~0ull;
-    uint64_t tag = kInvalidTag; // virtual page number (vaddr >> 12)
-    uint64_t paddr_page = 0;    // physical address of the page
-    uint8_t* host = nullptr;    // host address of the page; nullptr: use the slow path
+    // Virtual page number (vaddr >> 12) when the fast paths may touch the
+    // page through `host`; kInvalidTag otherwise, so one compare decides a hit.
+    uint64_t tag = kInvalidTag;
+    uint64_t paddr_page = 0; // physical address of the page
+    uint8_t* host = nullptr; // host address of the page; nullptr: use the slow path
+    // host minus the virtual page's address: generated code finds the host
+    // address of vaddr as vaddr + addend (wrapping), without masking the offset.
+    uint64_t addend = 0;
 };
 
 struct Tlb {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <bit>
 #include <utility>
 #include <cstddef>
 #include <functional>
@@ -107,6 +108,12 @@ struct OpEmit {
     bool cache_aware = false;
 };
 
+// A guest virtual address as the host register holding a base plus a constant.
+struct GuestAddress {
+    x86::Gp base;
+    int32_t offset = 0;
+};
+
 struct SlotLabels {
     ChainSlot* slot;
     Label jump, stub, cold, cold_jump;
@@ -183,18 +190,23 @@ class BlockEmitter {
     // `regs`: a chain slot when the target is on this physical page, else back
     // to the dispatcher.
     void goto_static(int64_t delta, const RegisterCache::State& regs);
+    void align_rel32();
     // A static exit with `retired` instructions not yet counted and the
     // register state `regs`: writes the dirty ones back and leaves, or jumps
     // back to the loop head when the target is the block's own start.
     void exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs);
-    // The register holding x[rs1] + imm, the virtual address of a load or
-    // store: rs1's host register when imm is 0, else rsi.
-    x86::Gp virtual_address(const DecodedInsn& insn);
-    // Finds the host address of a `size`-byte access at the vaddr in `addr`
-    // through the TLB array at `tlb`: the page in rdx, the offset in rax
-    // (see host_access); jumps to `slow` on any miss.
-    void tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow);
-    static x86::Mem host_access(unsigned size) { return x86::ptr(x86::rdx, x86::rax, 0, 0, size); }
+    // x[rs1] + imm, the virtual address of a load or store, as base + offset:
+    // rs1's host register, or rsi loaded from state.x[].
+    GuestAddress virtual_address(const DecodedInsn& insn);
+    // rcx = the byte offset of vaddr's entry in a TLB array.
+    void tlb_entry_offset(const GuestAddress& vaddr);
+    static x86::Mem tlb_field(int32_t tlb, size_t field) {
+        return x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(field));
+    }
+    // The host operand of a `size`-byte access at `vaddr` through the TLB
+    // array at `tlb` ([base + rax + offset], rax = the entry's addend); jumps
+    // to `slow` on any miss. Clobbers rax, rcx and rdx.
+    x86::Mem tlb_lookup(const GuestAddress& vaddr, int32_t tlb, unsigned size, const Label& slow);
     // The inline half of ReservationTable::store around a store: opens the
     // hart's store window, and jumps to the store's `slow` path (window
     // closed) while any LR reservation is outstanding: Hart::store then ends
@@ -205,13 +217,20 @@ class BlockEmitter {
     Label trap_exit();
     // Out-of-line exit after the current instruction retired and the block must stop.
     Label stop_exit(unsigned len);
-    void call(const void* fn);
-    // The out-of-line half of a load or store: helper(ctx, vaddr in `addr`, third
+    // Calls a helper; `counted` is how many of this block's instructions r15
+    // includes at the call (see call()).
+    void call(const void* fn, unsigned counted);
+    // `counted` for a helper called at this point of the straight line,
+    // before the current instruction: the ones before it, less those pending.
+    unsigned counted_before() const {
+        return static_cast<unsigned>(current_ - block_.insns.data()) - pending_;
+    }
+    // The out-of-line half of a load or store: helper(ctx, `vaddr`, third
     // argument set up by `third_arg`), then back to `done`, or a trap/stop exit.
     // `before`: the register state before the instruction (its dirty copies are
     // written back first); `after`: the state at `done`, restored after the call.
     template <class Args>
-    void slow_path_call(const Label& slow, const Label& done, const x86::Gp& addr, const void* fn, Args third_arg,
+    void slow_path_call(const Label& slow, const Label& done, const GuestAddress& vaddr, const void* fn, Args third_arg,
                         unsigned len,
                         const RegisterCache::State& before, const RegisterCache::State& after);
     template <class F> void defer(F f) { deferred_.emplace_back(std::move(f)); }
@@ -229,7 +248,8 @@ class BlockEmitter {
     void fp_require_boxed(unsigned r, const Label& slow);
     void fp_wrote_f();
     void fp_write_result(const DecodedInsn& insn, bool single, int checks, const Label& slow);
-    void fp_call_semantics(const Label& trapped, const Label& stopped, int64_t offset, const BlockInsn* bi);
+    void fp_call_semantics(const Label& trapped, const Label& stopped, int64_t offset, const BlockInsn* bi,
+                           unsigned counted);
     void fp_slow_path(const Label& slow, const Label& done);
 
     x86::Assembler& a_;
@@ -396,7 +416,6 @@ void BlockEmitter::emit() {
     a_.bind(chain_entry_);
     regs_.enter_warm();
     a_.inc(ctx_field(offsetof(RunContext, entries)));
-    a_.mov(ctx_field(offsetof(RunContext, block_start)), kRetired);
     const auto& table = op_table();
     for (const BlockInsn& bi : block_.insns) {
         current_ = &bi;
@@ -520,16 +539,12 @@ void BlockEmitter::write_rd(const DecodedInsn& insn, bool word) {
     regs_.write(insn.rd, x86::rax);
 }
 
-x86::Gp BlockEmitter::virtual_address(const DecodedInsn& insn) {
+GuestAddress BlockEmitter::virtual_address(const DecodedInsn& insn) {
     const asmjit::Operand base = rs(insn.rs1);
-    if (base.isReg()) {
-        if (!insn.imm) return base.as<x86::Gp>();
-        a_.lea(x86::rsi, x86::ptr(base.as<x86::Gp>(), static_cast<int32_t>(insn.imm)));
-        return x86::rsi;
-    }
+    const auto offset = static_cast<int32_t>(insn.imm); // 12 bits
+    if (base.isReg()) return {base.as<x86::Gp>(), offset};
     a_.emit(Inst::kIdMov, x86::rsi, base);
-    add_const(x86::rsi, insn.imm);
-    return x86::rsi;
+    return {x86::rsi, offset};
 }
 
 void BlockEmitter::exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs) {
@@ -551,9 +566,13 @@ void BlockEmitter::flush_counters(unsigned n) {
     if (n) a_.add(kRetired, Imm(n));
 }
 
-// Helpers see and change the retired count in the RunContext.
-void BlockEmitter::call(const void* fn) {
+// Helpers see and change the retired count in the RunContext, and find the
+// count at the block's start (hart.steps follows it) there too: written here,
+// only where a helper is called, rather than on every block entry.
+void BlockEmitter::call(const void* fn, unsigned counted) {
     a_.mov(ctx_field(offsetof(RunContext, retired)), kRetired);
+    a_.lea(x86::rax, x86::ptr(kRetired, -static_cast<int32_t>(counted)));
+    a_.mov(ctx_field(offsetof(RunContext, block_start)), x86::rax);
     a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(fn)));
     a_.call(x86::rax);
     a_.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
@@ -581,20 +600,20 @@ Label BlockEmitter::stop_exit(unsigned len) {
 }
 
 template <class Args>
-void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const x86::Gp& addr, const void* fn,
+void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const GuestAddress& vaddr, const void* fn,
                                   Args third_arg, unsigned len, const RegisterCache::State& before,
                                   const RegisterCache::State& after) {
     const Label trapped = trap_exit(), stopped = stop_exit(len);
-    defer([this, slow, done, addr, trapped, stopped, fn, third_arg, offset = offset_,
+    defer([this, slow, done, vaddr, trapped, stopped, fn, third_arg, offset = offset_, counted = counted_before(),
            first = current_ == &block_.insns.front(), before, after] {
         a_.bind(slow);
         regs_.store(before.dirty); // the helper, and a trap, see state.x[]
-        if (addr.id() != x86::rsi.id()) a_.mov(x86::rsi, addr); // before rdi: addr may be rdi
+        a_.lea(x86::rsi, x86::ptr(vaddr.base, vaddr.offset)); // before rdi: the base may be rdi
         store_pc(offset); // xepc and the guest-error log need the PC
         a_.mov(x86::rdi, kCtx);
         third_arg();
         a_.mov(x86::ecx, Imm(first ? 1 : 0));
-        call(fn);
+        call(fn, counted);
         a_.cmp(x86::eax, Imm(kExit));
         a_.je(trapped);
         a_.cmp(x86::eax, Imm(kStop));
@@ -602,6 +621,15 @@ void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const x8
         regs_.reload(after.loaded); // the helper may have clobbered them, and wrote a load's rd
         a_.jmp(done);
     });
+}
+
+// Aligns the rel32 field of the jmp that follows to 4 bytes, so relinking is
+// one aligned store; with one multi-byte NOP, as the padding is on the path
+// of every chained jump.
+void BlockEmitter::align_rel32() {
+    static constexpr uint8_t kNops[3][3] = {{0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
+    const size_t pad = (3 - (a_.offset() % 4) + 4) % 4; // (offset + pad + 1) % 4 == 0
+    if (pad) a_.embed(kNops[pad - 1], pad);
 }
 
 void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) {
@@ -628,9 +656,7 @@ void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) 
     // ends with the machine's slice, and when an interrupt needs the dispatcher.
     a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
     a_.jae(labels.stub);
-    // Align the rel32 field to 4 bytes so relinking is one aligned store.
-    while ((a_.offset() + 1) % 4)
-        a_.nop();
+    align_rel32();
     a_.bind(labels.jump);
     a_.long_().jmp(labels.stub);
     defer([this, labels] {
@@ -643,45 +669,50 @@ void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) 
         if (!regs_.allocated()) return; // nothing to write back: a cold link goes straight to the load entry
         a_.bind(labels.cold);
         regs_.store(regs_.allocated());
-        while ((a_.offset() + 1) % 4)
-            a_.nop();
+        align_rel32();
         a_.bind(labels.cold_jump);
         a_.long_().jmp(labels.stub); // patched by the link (ChainSlot::cold_rel32)
     });
     slots_.push_back(labels);
 }
 
-static_assert(sizeof(TlbEntry) % 8 == 0, "a TLB entry is indexed as 8-byte units");
+static_assert((sizeof(TlbEntry) & (sizeof(TlbEntry) - 1)) == 0, "a TLB entry's offset is the index shifted");
 
-void BlockEmitter::tlb_lookup(const x86::Gp& addr, int32_t tlb, unsigned size, const Label& slow) {
-    // Same test as Hart::load/store: tag match, host pointer, access within the page.
-    a_.mov(x86::rax, addr);
-    a_.shr(x86::rax, Tlb::kPageBits);
-    if constexpr (Tlb::kEntries == 256) {
-        a_.movzx(x86::ecx, x86::al);
-    } else {
-        a_.mov(x86::ecx, x86::eax);
-        a_.and_(x86::ecx, Imm(Tlb::kEntries - 1));
-    }
-    // rcx = index * (entry size / 8), scaled by 8 in the address.
-    constexpr unsigned kUnits = sizeof(TlbEntry) / 8;
-    if constexpr (kUnits == 3)
-        a_.lea(x86::ecx, x86::ptr(x86::rcx, x86::rcx, 1));
-    else if constexpr (kUnits != 1)
-        a_.imul(x86::ecx, x86::ecx, Imm(kUnits));
-    a_.cmp(x86::rax,
-           x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+void BlockEmitter::tlb_entry_offset(const GuestAddress& vaddr) {
+    constexpr unsigned kEntryBits = std::countr_zero(sizeof(TlbEntry));
+    if (vaddr.offset)
+        a_.lea(x86::ecx, x86::ptr(vaddr.base, vaddr.offset));
+    else
+        a_.mov(x86::ecx, vaddr.base.r32());
+    a_.shr(x86::ecx, Tlb::kPageBits - kEntryBits);
+    a_.and_(x86::ecx, Imm((Tlb::kEntries - 1) << kEntryBits));
+}
+
+// Hart::load/store's test in one compare (a valid tag has a host page): the
+// page of the access's last byte is the entry's, which also rules out an
+// access crossing into the next page (whose entry is another one). The
+// access adds the addend the previous access used, checked against the
+// entry's: its address then does not wait for the entry's load, which
+// shortens chains of dependent loads; a wrong guess is corrected out of line.
+x86::Mem BlockEmitter::tlb_lookup(const GuestAddress& vaddr, int32_t tlb, unsigned size, const Label& slow) {
+    const x86::Mem guess = ctx_field(offsetof(RunContext, addend_guess));
+    a_.mov(x86::rax, guess);
+    tlb_entry_offset(vaddr);
+    a_.lea(x86::rdx, x86::ptr(vaddr.base, vaddr.offset + static_cast<int32_t>(size - 1)));
+    a_.shr(x86::rdx, Tlb::kPageBits);
+    a_.cmp(x86::rdx, tlb_field(tlb, offsetof(TlbEntry, tag)));
     a_.jne(slow);
-    a_.mov(x86::rdx,
-           x86::qword_ptr(kState, x86::rcx, 3, tlb + static_cast<int32_t>(offsetof(TlbEntry, host))));
-    a_.test(x86::rdx, x86::rdx);
-    a_.jz(slow);
-    a_.mov(x86::eax, addr.r32());
-    a_.and_(x86::eax, Imm(Tlb::kPageSize - 1));
-    if (size > 1) {
-        a_.cmp(x86::eax, Imm(Tlb::kPageSize - size));
-        a_.ja(slow);
-    }
+    const Label other = a_.newLabel(), hit = a_.newLabel();
+    a_.cmp(x86::rax, tlb_field(tlb, offsetof(TlbEntry, addend)));
+    a_.jne(other);
+    a_.bind(hit);
+    defer([this, other, hit, tlb, guess] {
+        a_.bind(other);
+        a_.mov(x86::rax, tlb_field(tlb, offsetof(TlbEntry, addend)));
+        a_.mov(guess, x86::rax);
+        a_.jmp(hit);
+    });
+    return x86::ptr(vaddr.base, x86::rax, 0, vaddr.offset, size);
 }
 
 void BlockEmitter::open_store_window(const Label& slow) {
@@ -731,6 +762,25 @@ void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
             a_.emit(e.inst, d, shift ? asmjit::Operand(x86::cl) : src2);
         }
         return;
+    }
+    // A W op into a cached rd: computed in rd's low half (addw/addiw with
+    // lea, any op when rd is rs1), then sign-extended in place.
+    if (e.word && regs_.cached(insn.rd)) {
+        const asmjit::Operand src1 = rs32(r1);
+        const asmjit::Operand src2 = has_imm ? asmjit::Operand(Imm(insn.imm)) : rs32(r2);
+        const bool lea = e.inst == Inst::kIdAdd && src1.isReg() && (has_imm || src2.isReg());
+        if (lea || r1 == insn.rd) {
+            if (shift && !has_imm) a_.emit(Inst::kIdMov, x86::ecx, src2);
+            const x86::Gp d = regs_.dest(insn.rd);
+            if (lea && has_imm)
+                a_.lea(d.r32(), x86::ptr(src1.as<x86::Gp>().r64(), static_cast<int32_t>(insn.imm)));
+            else if (lea)
+                a_.lea(d.r32(), x86::ptr(src1.as<x86::Gp>().r64(), src2.as<x86::Gp>().r64()));
+            else
+                a_.emit(e.inst, d.r32(), shift && !has_imm ? asmjit::Operand(x86::cl) : src2);
+            a_.movsxd(d, d.r32());
+            return;
+        }
     }
     const x86::Gp acc = e.word ? x86::Gp(x86::eax) : x86::Gp(x86::rax);
     load_rs1(insn, e.word);
@@ -883,20 +933,20 @@ void BlockEmitter::load(const DecodedInsn& insn, const OpEmit& e) {
     const auto size = static_cast<unsigned>(e.arg);
     const bool is_signed = e.inst == Inst::kIdMovsx || e.inst == Inst::kIdMovsxd;
     Label slow = a_.newLabel(), done = a_.newLabel();
-    const x86::Gp addr = virtual_address(insn);
+    const GuestAddress vaddr = virtual_address(insn);
     const RegisterCache::State before = regs_.state();
-    tlb_lookup(addr, l_.tlb_load, size, slow);
+    const x86::Mem host = tlb_lookup(vaddr, l_.tlb_load, size, slow);
     const bool wide = is_signed || size == 8; // else a 32-bit destination zero-extends
     if (insn.rd && regs_.cached(insn.rd)) {
         const x86::Gp d = regs_.dest(insn.rd);
-        a_.emit(e.inst, wide ? d : d.r32(), host_access(size));
+        a_.emit(e.inst, wide ? d : d.r32(), host);
     } else {
-        a_.emit(e.inst, wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax), host_access(size));
+        a_.emit(e.inst, wide ? x86::Gp(x86::rax) : x86::Gp(x86::eax), host);
         if (insn.rd) regs_.write(insn.rd, x86::rax);
     }
     a_.bind(done);
     slow_path_call(
-        slow, done, addr, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); },
+        slow, done, vaddr, kSlow[size][is_signed], [this, rd = insn.rd] { a_.mov(x86::edx, Imm(rd)); },
         insn.len, before, regs_.state());
 }
 
@@ -911,10 +961,10 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
     }();
     const auto size = static_cast<unsigned>(e.arg);
     Label slow = a_.newLabel(), done = a_.newLabel();
-    const x86::Gp addr = virtual_address(insn);
+    const GuestAddress vaddr = virtual_address(insn);
     const asmjit::Operand value = rs(insn.rs2);
     const RegisterCache::State before = regs_.state();
-    tlb_lookup(addr, l_.tlb_store, size, slow);
+    const x86::Mem host = tlb_lookup(vaddr, l_.tlb_store, size, slow);
     open_store_window(slow);
     x86::Gp source = x86::rcx; // free after the lookup
     if (value.isReg())
@@ -926,15 +976,15 @@ void BlockEmitter::store(const DecodedInsn& insn, const OpEmit& e) {
                                : size == 2 ? x86::Gp(source.r16())
                                : size == 4 ? x86::Gp(source.r32())
                                            : x86::Gp(source.r64());
-        a_.mov(host_access(size), narrow);
+        a_.mov(host, narrow);
     } else {
-        a_.mov(host_access(size), Imm(0));
+        a_.mov(host, Imm(0));
     }
     close_store_window();
     a_.bind(done);
     // The slow path runs with state.x[] current (before.dirty written back).
     slow_path_call(
-        slow, done, addr, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len,
+        slow, done, vaddr, kSlow[size], [this, rs2 = insn.rs2] { a_.mov(x86::rdx, xreg(rs2)); }, insn.len,
         before, regs_.state());
 }
 
@@ -1002,17 +1052,12 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     a_.mov(x86::rdx, x86::qword_ptr(x86::rdx));
     a_.test(x86::rdx, x86::rdx);
     a_.jz(lookup);
+    tlb_entry_offset({x86::rax});
     a_.mov(x86::rsi, x86::rax);
     a_.shr(x86::rsi, Tlb::kPageBits);
-    a_.movzx(x86::ecx, x86::sil);
-    a_.lea(x86::ecx, x86::ptr(x86::rcx, x86::rcx, 1)); // entry index in 8-byte units (tlb_lookup)
-    static_assert(Tlb::kEntries == 256 && sizeof(TlbEntry) == 24, "the fetch TLB index above");
-    const int32_t fetch = l_.tlb_fetch;
-    a_.cmp(x86::rsi, x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, tag))));
+    a_.cmp(x86::rsi, tlb_field(l_.tlb_fetch, offsetof(TlbEntry, tag))); // a valid tag has a host page
     a_.jne(lookup);
-    a_.cmp(x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, host))), Imm(0));
-    a_.je(lookup);
-    a_.mov(x86::rsi, x86::qword_ptr(kState, x86::rcx, 3, fetch + static_cast<int32_t>(offsetof(TlbEntry, paddr_page))));
+    a_.mov(x86::rsi, tlb_field(l_.tlb_fetch, offsetof(TlbEntry, paddr_page)));
     a_.mov(x86::ecx, x86::eax);
     a_.and_(x86::ecx, Imm(Tlb::kPageSize - 1));
     a_.or_(x86::rsi, x86::rcx);
@@ -1025,7 +1070,7 @@ void BlockEmitter::jalr(const DecodedInsn& insn, const OpEmit&) {
     a_.mov(x86::rdi, kCtx);
     a_.mov(x86::rsi, x86::rax);
     a_.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(&cb_.indirect_cache)));
-    call(reinterpret_cast<const void*>(&helpers::indirect_target));
+    call(reinterpret_cast<const void*>(&helpers::indirect_target), counted_before() + pending_ + 1); // flushed above
     a_.test(x86::rax, x86::rax);
     a_.jz(plain_exit_);
     a_.jmp(x86::rax);
@@ -1046,7 +1091,7 @@ void BlockEmitter::fallback(const DecodedInsn&, const OpEmit&) {
     store_pc(offset_);
     a_.mov(x86::rdi, kCtx);
     a_.mov(x86::rsi, Imm(reinterpret_cast<uint64_t>(current_)));
-    call(reinterpret_cast<const void*>(&helpers::exec_insn));
+    call(reinterpret_cast<const void*>(&helpers::exec_insn), counted_before());
     regs_.forget();
     a_.test(x86::eax, x86::eax);
     a_.jnz(plain_exit_);

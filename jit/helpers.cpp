@@ -118,7 +118,7 @@ const uint8_t* indirect_target(RunContext* ctx, uint64_t pc, CompiledBlock** cac
     if (ctx->retired >= std::atomic_ref<uint64_t>(ctx->limit).load(std::memory_order_relaxed)) return nullptr;
     // The dispatcher's fetch_block without its slow paths (TLB refill, decoding, translating).
     const TlbEntry& e = hart.tlb.fetch[Tlb::index(pc)];
-    if (e.tag != pc >> Tlb::kPageBits || !e.host) return nullptr;
+    if (e.tag != pc >> Tlb::kPageBits) return nullptr;
     const Block* block = hart.code_cache.lookup(e.paddr_page | (pc & (Tlb::kPageSize - 1)));
     if (!block || !block->compiled) return nullptr;
     *cache = block->compiled;

@@ -30,8 +30,11 @@ struct RunContext {
     // zero_blocks counts blocks (and dispatcher steps) that retired nothing.
     uint64_t steps_start = 0;
     uint64_t zero_blocks = 0;
-    // `retired` when the running block was entered (set by its prologue).
+    // `retired` when the running block was entered (set by generated code before each helper call).
     uint64_t block_start = 0;
+    // The TLB addend the last inline load or store used: a guess for the next
+    // one, so its access need not wait for the TLB entry (jit/README.md).
+    uint64_t addend_guess = 0;
     // Block entries, counted by each block's prologue (dispatched or chained).
     uint64_t entries = 0;
     // Set by an unlinked direct exit: the dispatcher links it to the block it

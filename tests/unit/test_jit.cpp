@@ -63,7 +63,12 @@ void setup_traps(LockstepPair& p) {
 } // namespace
 
 TEST_CASE("jit: every integer register op equals the interpreter on edge values") {
-    LockstepPair p({}, 64 << 10);
+    // In state.x[], and with the operands and rd in host registers (the
+    // register cache in every block; the addi makes rd used twice).
+    jit::EngineOptions options;
+    SUBCASE("registers in memory") {}
+    SUBCASE("registers in host registers") { options.emit.cache_in_every_block = true; }
+    LockstepPair p(options, 64 << 10);
     unsigned ops_checked = 0;
     for (size_t i = 0; i < kOpCount; ++i) {
         const Op op = static_cast<Op>(i);
@@ -71,7 +76,7 @@ TEST_CASE("jit: every integer register op equals the interpreter on edge values"
         ++ops_checked;
         for (int64_t imm : immediates_for(op))
             for (auto [rd, rs1, rs2] : {std::tuple{7u, 5u, 6u}, {0u, 5u, 6u}, {5u, 5u, 6u}, {7u, 5u, 5u}}) {
-                p.write_code(kCode, {encode(op, rd, rs1, rs2, imm), kSpin});
+                p.write_code(kCode, {encode(op, rd, rs1, rs2, imm), encode(Op::addi, rd, rd, 0, 0), kSpin});
                 for (uint64_t a : kEdgeValues)
                     for (uint64_t b : kEdgeValues) {
                         p.set_x(5, a);
@@ -82,7 +87,7 @@ TEST_CASE("jit: every integer register op equals the interpreter on edge values"
                             FAIL(op_info(op).mnemonic << " rd=x" << rd << " rs1=x" << rs1 << " rs2=x" << rs2
                                                       << " imm=" << imm << " a=" << a << " b=" << b << "\n"
                                                       << *d);
-                        REQUIRE(p.jit.hart.state.pc == kCode + 4);
+                        REQUIRE(p.jit.hart.state.pc == kCode + 8);
                     }
             }
     }
@@ -140,19 +145,24 @@ TEST_CASE("jit: division by zero and signed overflow give RISC-V's results") {
 }
 
 TEST_CASE("jit: loads and stores on the fast path, across pages, misaligned and faulting") {
-    LockstepPair p({}, 64 << 10);
+    // The address base in state.x[] and in a host register (the addi makes x8 used twice).
+    jit::EngineOptions options;
+    SUBCASE("registers in memory") {}
+    SUBCASE("registers in host registers") { options.emit.cache_in_every_block = true; }
+    LockstepPair p(options, 64 << 10);
     setup_traps(p);
     for (uint64_t i = 0; i < 16; ++i)
         p.write(kData + 0xff8 + i, 1, 0x80 + i * 7);
     const std::vector<uint64_t> addresses = {kData,         kData + 1,     kData + 6,
                                              kData + 0xffc, kData + 0xffd, kData + 0xfff,
-                                             0x1000'0000,   kCode - 8,     kCode + (64 << 10) - 4};
+                                             0x1000'0000,   kCode - 8,     kCode + (64 << 10) - 4,
+                                             ~0ull - 2}; // the last byte's page wraps to 0
     unsigned traps = 0;
     for (Op op : {Op::lb, Op::lbu, Op::lh, Op::lhu, Op::lw, Op::lwu, Op::ld, Op::sb, Op::sh, Op::sw, Op::sd})
         for (int64_t imm : {0, -1, 2047})
             for (unsigned rd : {7u, 0u, 8u}) {
                 const bool is_store = op_info(op).imm == ImmKind::S;
-                p.write_code(kCode, {encode(op, is_store ? 0 : rd, 8, 9, imm), kSpin});
+                p.write_code(kCode, {encode(op, is_store ? 0 : rd, 8, 9, imm), encode(Op::addi, 8, 8, 0, 0), kSpin});
                 for (uint64_t addr : addresses) {
                     p.set_x(8, addr - imm);
                     p.set_x(9, 0x1122'3344'5566'7788ull);
@@ -165,6 +175,55 @@ TEST_CASE("jit: loads and stores on the fast path, across pages, misaligned and 
                 }
             }
     CHECK(traps > 0);
+}
+
+TEST_CASE("jit: a loop's loads and stores alternate between pages with different host offsets (Sv39)") {
+    // Two virtual pages mapped to physical pages in the other order, so the
+    // TLB addends of consecutive accesses differ and the inline access's
+    // guess of the addend (the previous access's) is wrong every time.
+    LockstepPair p;
+    constexpr uint64_t kV = 1, kR = 2, kW = 4, kX = 8, kA = 64, kD = 128;
+    const uint64_t root = kCode + 0x20000, mid = root + 0x1000, leaf = root + 0x2000;
+    const uint64_t va = 0x4000'0000;
+    auto pte = [](uint64_t paddr, uint64_t flags) { return (paddr >> 12) << 10 | flags; };
+    p.write(root + 2 * 8, 8, pte(kCode & ~((1ull << 30) - 1), kV | kR | kW | kX | kA | kD)); // identity gigapage
+    p.write(root + 1 * 8, 8, pte(mid, kV));
+    p.write(mid, 8, pte(leaf, kV));
+    p.write(leaf, 8, pte(kData + 0x1000, kV | kR | kW | kA | kD));
+    p.write(leaf + 8, 8, pte(kData, kV | kR | kW | kA | kD));
+    p.write(kData, 8, 5);
+    p.write(kData + 0x1000, 8, 1000);
+    p.write_code(kCode, {
+                            encode(Op::ld, 5, 10, 0, 0),    // x5 = [va]       (kData + 0x1000)
+                            encode(Op::ld, 6, 11, 0, 8),    // x6 = [va + 0x1008] (kData + 8)
+                            encode(Op::add, 7, 7, 5),       //
+                            encode(Op::sd, 0, 11, 7, 8),    // [va + 0x1008] = x7
+                            encode(Op::add, 7, 7, 6),       //
+                            encode(Op::addi, 12, 12, 0, -1), //
+                            encode(Op::bne, 0, 12, 0, -24), // 100 times
+                            kSpin,
+                        });
+    p.both([&](Hart& h) {
+        h.state.csr.pmp.cfg[15] = 0x1f; // NAPOT, RWX: S-mode may access everything
+        h.state.csr.pmp.addr[15] = (1ull << 54) - 1;
+        h.state.csr.satp = csr_bits::kSatpModeSv39 << csr_bits::kSatpModeShift | root >> 12;
+        h.state.priv = Privilege::Supervisor;
+    });
+    p.set_x(10, va);
+    p.set_x(11, va + 0x1000);
+    p.set_x(12, 100);
+    p.set_pc(kCode);
+    p.run_to(kCode + 7 * 4);
+    // x6 reads what the previous iteration stored: x7 after its first add.
+    uint64_t x7 = 0, stored = 0;
+    for (int i = 0; i < 100; ++i) {
+        const uint64_t x6 = stored;
+        x7 += 1000;
+        stored = x7;
+        x7 += x6;
+    }
+    CHECK(p.jit.hart.state.x[7] == x7);
+    CHECK(p.jit.hart.state.csr.minstret == 100 * 7 + 1); // and the spinning jal, in the loop exit's block
 }
 
 TEST_CASE("jit: a faulting load in the middle of a block reports its PC and keeps earlier effects") {
