@@ -442,12 +442,23 @@ TEST_CASE("A/D update is a compare-and-swap against the PTE the walk read") {
     CHECK(m.read_pte(slot) == (changed | kA | kD));
 }
 
+namespace {
+// Page 0x1000 mapped read-write under Sv39, and a second hart on the same bus.
+struct TwoHartsOnePage : MmuFixture {
+    uint64_t slot = 0; // the page's leaf PTE
+    CodeCache other_cache{bus};
+    Hart other{1, bus, other_cache, clock};
+    TwoHartsOnePage() {
+        enable_paging(kSv39);
+        slot = map(0x1000, kData, kV | kR | kW);
+    }
+};
+} // namespace
+
 TEST_CASE("concurrent PTE updates by another hart are never lost") {
-    MmuFixture m;
-    m.enable_paging(kSv39);
-    const uint64_t slot = m.map(0x1000, kData, kV | kR | kW);
-    CodeCache other_cache(m.bus);
-    Hart other(1, m.bus, other_cache, m.clock);
+    TwoHartsOnePage m;
+    const uint64_t slot = m.slot;
+    Hart& other = m.other;
     other.state = m.hart.state;
     std::atomic_ref<uint64_t> pte(*reinterpret_cast<uint64_t*>(m.ram.host(slot)));
     constexpr int kRounds = 20000;
@@ -475,12 +486,9 @@ TEST_CASE("concurrent PTE updates by another hart are never lost") {
 }
 
 TEST_CASE("an A/D update ends another hart's LR reservation of the PTE") {
-    MmuFixture m;
-    m.enable_paging(kSv39);
-    const uint64_t slot = m.map(0x1000, kData, kV | kR | kW);
-    CodeCache other_cache(m.bus);
-    Hart other(1, m.bus, other_cache, m.clock);
-    Reservation& reservation = other.state.reservation;
+    TwoHartsOnePage m;
+    const uint64_t slot = m.slot;
+    Reservation& reservation = m.other.state.reservation;
     auto* pte = reinterpret_cast<uint64_t*>(m.ram.host(slot));
     // The other hart (an OS updating the PTE with LR/SC) reserves it; this
     // hart's load then sets A. The SC of the value computed from the old PTE
