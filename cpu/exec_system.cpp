@@ -1,5 +1,8 @@
 // Zicsr (unprivileged spec, chapter 7) and the privileged instructions: trap
 // return, WFI and SFENCE.VMA (privileged spec 3.3.2, 3.3.3, 4.2.1).
+#include <algorithm>
+#include <chrono>
+
 #include "cpu/csr_bits.hpp"
 #include "cpu/csr_file.hpp"
 #include "cpu/exec_helpers.hpp"
@@ -38,6 +41,7 @@ void return_to(Hart& hart, Privilege priv, uint64_t pc) {
     if (priv != hart.state.priv) hart.tlb.flush();
     hart.state.priv = priv;
     hart.next_pc = pc;
+    hart.wfi_spins = 0; // the code it returns to has not spun yet
 }
 
 } // namespace
@@ -78,6 +82,26 @@ SEMANTICS(sret) {
     return_to(hart, spp, csr.sepc);
 }
 
+namespace {
+
+// A WFI that finds an interrupt pending in mip & mie resumes at once, even when
+// the current privilege masks it. Code that loops on such a WFI polls memory
+// (OpenSBI 1.1 waits for hart_start that way with the wake-up IPI of its cold
+// boot still pending, for as long as the kernel boots): on its own host thread,
+// the hart then sleeps a little each time, from 20 us doubling up to 1 ms, or
+// until kicked (an IPI, a device line, a pause, an exit). Each such WFI still
+// "resumes" (the spec sets no time bound), and the harts doing real work get the
+// host cores. A trap (an interrupt taken) or an xRET ends the streak.
+void back_off_spinning_wfi(Hart& hart) {
+    constexpr unsigned kFreeSpins = 16, kMaxDoublings = 6;
+    const unsigned streak = ++hart.wfi_spins;
+    if (!hart.on_own_thread || streak <= kFreeSpins) return;
+    const auto pause = std::chrono::microseconds(20 << std::min(streak - kFreeSpins - 1, kMaxDoublings));
+    hart.control.sleep_until(std::chrono::steady_clock::now() + pause);
+}
+
+} // namespace
+
 // WFI (3.3.3): illegal in U (S-mode exists), and below M when mstatus.TW=1
 // (our time limit for completing is zero). Otherwise the hart sleeps until
 // mip & mie != 0; the interpreter resumes at the next instruction.
@@ -86,6 +110,7 @@ SEMANTICS(wfi) {
     if (priv == Privilege::User || (priv != Privilege::Machine && (hart.state.csr.mstatus & kTW)))
         return hart.illegal_instruction(insn.raw);
     hart.state.wfi = true;
+    if (hart.state.csr.mip & hart.state.csr.mie) back_off_spinning_wfi(hart);
 }
 
 // SFENCE.VMA (4.2.1): the TLB has no ASIDs or per-address flushes, so flush it all.

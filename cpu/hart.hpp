@@ -43,6 +43,8 @@ class Hart {
     bool on_own_thread = false;
     // Open while this hart's store is in flight (cpu/reservations.hpp).
     StoreWindow store_window;
+    // WFIs in a row that found an interrupt pending (exec_system.cpp); traps and xRETs reset it.
+    unsigned wfi_spins = 0;
 
     template <class T> bool load(uint64_t vaddr, T& out) {
         static_assert(std::is_unsigned_v<T>);

@@ -51,6 +51,7 @@ void enter_trap(Hart& hart, Privilege target, bool interrupt, uint64_t code, uin
     hart.next_pc = (interrupt && (tvec & 3) == 1) ? base + 4 * code : base;
     hart.trapped = true;
     hart.state.wfi = false;
+    hart.wfi_spins = 0;
 }
 
 // Traps taken in S or U mode whose bit is set in medeleg/mideleg go to S (3.1.8);
@@ -80,24 +81,37 @@ void take_exception(Hart& hart, Exception cause, uint64_t tval) {
     enter_trap(hart, trap_target(hart, hart.state.csr.medeleg, code), false, code, tval);
 }
 
-bool take_pending_interrupt(Hart& hart) {
+namespace {
+
+// The interrupt take_pending_interrupt would take now, or code -1.
+struct DeliverableInterrupt {
+    int code = -1;
+    Privilege target = Privilege::Machine;
+};
+
+DeliverableInterrupt deliverable_interrupt(const Hart& hart) {
     const CsrState& csr = hart.state.csr;
     const Privilege priv = hart.state.priv;
     const uint64_t pending = csr.mip & csr.mie;
-    if (!pending) return false;
+    if (!pending) return {};
     // An interrupt for a privilege above the current one is always enabled;
     // one for the current privilege is enabled by xIE; lower ones never (3.1.6.1).
     const bool m_enabled = priv != Privilege::Machine || (csr.mstatus & kMIE);
     const bool s_enabled = priv == Privilege::User || (priv == Privilege::Supervisor && (csr.mstatus & kSIE));
     // Interrupts for M take precedence over those delegated to S.
-    int code = m_enabled ? highest(pending & ~csr.mideleg) : -1;
-    Privilege target = Privilege::Machine;
-    if (code < 0 && s_enabled) {
-        code = highest(pending & csr.mideleg);
-        target = Privilege::Supervisor;
-    }
-    if (code < 0) return false;
-    enter_trap(hart, target, true, static_cast<uint64_t>(code), 0);
+    if (int code = m_enabled ? highest(pending & ~csr.mideleg) : -1; code >= 0) return {code, Privilege::Machine};
+    if (s_enabled) return {highest(pending & csr.mideleg), Privilege::Supervisor};
+    return {};
+}
+
+} // namespace
+
+bool interrupt_deliverable(const Hart& hart) { return deliverable_interrupt(hart).code >= 0; }
+
+bool take_pending_interrupt(Hart& hart) {
+    const DeliverableInterrupt irq = deliverable_interrupt(hart);
+    if (irq.code < 0) return false;
+    enter_trap(hart, irq.target, true, static_cast<uint64_t>(irq.code), 0);
     return true;
 }
 

@@ -40,5 +40,8 @@ void take_exception(Hart& hart, Exception cause, uint64_t tval);
 // If an interrupt is pending, enabled and not masked by the current privilege,
 // takes the highest-priority one (the PC becomes its vector) and returns true.
 bool take_pending_interrupt(Hart& hart);
+// Whether take_pending_interrupt would take one now (pending and enabled in mie
+// is not enough: the current privilege may mask it).
+bool interrupt_deliverable(const Hart& hart);
 
 } // namespace tern

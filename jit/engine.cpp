@@ -6,6 +6,7 @@
 #include "cpu/disassembler.hpp"
 #include "cpu/hart.hpp"
 #include "cpu/interpreter.hpp"
+#include "cpu/trap.hpp"
 #include "jit/helpers.hpp"
 #include "jit/host_disasm.hpp"
 #include "jit/run_context.hpp"
@@ -67,8 +68,9 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
         }
         ++stats_.dispatches;
         const uint64_t entries = ctx.entries;
-        // A pending enabled interrupt may be taken at the next block boundary (or end WFI).
-        hart.control.set_limit(&ctx.limit, (hart.state.csr.mip & hart.state.csr.mie) ? 0 : budget - ctx.zero_blocks);
+        // A deliverable interrupt is taken at the next block boundary. One that the
+        // current privilege masks is not: chained code runs on (a WFI ends its block anyway).
+        hart.control.set_limit(&ctx.limit, interrupt_deliverable(hart) ? 0 : budget - ctx.zero_blocks);
         enter_(&ctx, &hart.state, cb->entry);
         helpers::sync_counters(&ctx);
         hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;

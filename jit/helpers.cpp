@@ -6,6 +6,7 @@
 #include "cpu/code_cache.hpp"
 #include "cpu/hart.hpp"
 #include "cpu/interpreter.hpp"
+#include "cpu/trap.hpp"
 #include "jit/compiled_block.hpp"
 
 namespace tern::jit::helpers {
@@ -15,7 +16,7 @@ namespace {
 // once, and the interpreter would take the interrupt at the next block
 // boundary, so chained and indirect jumps must go back to the dispatcher.
 void notice_interrupts(RunContext* ctx, const Hart& hart) {
-    if (hart.state.csr.mip & hart.state.csr.mie) std::atomic_ref<uint64_t>(ctx->limit).store(0);
+    if (interrupt_deliverable(hart)) std::atomic_ref<uint64_t>(ctx->limit).store(0);
 }
 
 // The interpreter's epilogue of a trapped instruction: the handler is the next

@@ -200,6 +200,26 @@ TEST_CASE("an M-level interrupt is taken before a delegated one, in S whatever S
     CHECK(t.csr().mcause == (kInterrupt | 7));
 }
 
+TEST_CASE("interrupt_deliverable says whether take_pending_interrupt would take one") {
+    TestHart t;
+    enter(t, Privilege::Machine);
+    t.csr().mideleg = kSTIP;
+    t.csr().mie = kMSIP | kSTIP;
+    t.csr().mip = kMSIP | kSTIP;
+    CHECK_FALSE(interrupt_deliverable(t.hart)); // in M, MIE clear: both masked
+    t.csr().mstatus = kMIE;
+    CHECK(interrupt_deliverable(t.hart));
+    t.csr().mip = kSTIP; // a delegated one is never taken in M
+    CHECK_FALSE(interrupt_deliverable(t.hart));
+    enter(t, Privilege::Supervisor);
+    t.csr().mstatus = 0;
+    CHECK_FALSE(interrupt_deliverable(t.hart));
+    t.csr().mstatus = kSIE;
+    CHECK(interrupt_deliverable(t.hart));
+    CHECK_FALSE(t.hart.trapped); // only asks
+    CHECK(take_pending_interrupt(t.hart));
+}
+
 TEST_CASE("taking an interrupt ends WFI") {
     TestHart t;
     enter(t, Privilege::Machine);
