@@ -19,6 +19,14 @@ namespace {
 using namespace csr_bits;
 // Instructions a hart runs before the machine looks at timers, I/O and exits again.
 constexpr uint64_t kSliceInstructions = 20'000;
+// A block is translated on its 65th run: a Linux boot runs most of its code a
+// few times only (host CPU of a boot with 16 to 256 was the same within noise,
+// 40 % below translating at once; bench/README.md, "Boot: tiered translation").
+jit::EngineOptions jit_options() {
+    jit::EngineOptions options;
+    options.translate_after = 64;
+    return options;
+}
 } // namespace
 
 Machine::Machine(const MachineConfig& cfg)
@@ -46,7 +54,7 @@ Machine::Machine(const MachineConfig& cfg)
         code_caches.back()->on_remote_store = [hart](uint64_t page) {
             hart->control.post_page(page, HartControl::PageEvent::Written);
         };
-        if (cfg.accel == Accel::Jit) jits.push_back(std::make_unique<jit::Engine>(*code_caches.back()));
+        if (cfg.accel == Accel::Jit) jits.push_back(std::make_unique<jit::Engine>(*code_caches.back(), jit_options()));
     }
     // A page that starts holding code must leave every TLB's store fast path:
     // at once for the thread's own hart, at their next block boundary for the others.

@@ -31,6 +31,8 @@ struct Block {
     bool ends_with_csr_access = false;
     // Host code for this block when the JIT has translated it (owned by jit::Engine).
     jit::CompiledBlock* compiled = nullptr;
+    // How often the JIT ran it through the interpreter before translating it.
+    uint32_t cold_runs = 0;
 };
 
 // Every hart has its own CodeCache (and JIT engine), used only by the hart's

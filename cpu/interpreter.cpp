@@ -122,6 +122,13 @@ Block* fetch_block(Hart& hart, bool& faulted) {
     return block ? block : cache.translate(paddr, page);
 }
 
+uint64_t interpret_block(Hart& hart, const Block& block) {
+    uint64_t uncounted = 0;
+    const uint64_t retired = run_block(hart, block, uncounted);
+    count_retired(hart, uncounted);
+    return retired;
+}
+
 uint64_t interpret_one(Hart& hart) {
     if (service_interrupts(hart)) return 0;
     if (hart.state.wfi) return 0;

@@ -31,5 +31,8 @@ bool execute_insn(Hart& hart, ExecFn fn, const DecodedInsn& insn);
 
 // Executes exactly one instruction (or takes one trap); returns 1 if it retired.
 uint64_t interpret_one(Hart& hart);
+// Runs `block` (fetched at hart.state.pc) as interpret() does, minstret/mcycle
+// included; returns how many instructions retired. For the JIT's cold blocks.
+uint64_t interpret_block(Hart& hart, const Block& block);
 
 } // namespace tern

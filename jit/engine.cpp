@@ -48,14 +48,22 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
             hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
             continue;
         }
-        if (!block) { // not RAM, or an instruction straddling two pages
+        // Not RAM or an instruction straddling two pages (one instruction at a
+        // time), or a block not run often enough yet to be worth translating.
+        const bool cold = block && !block->compiled && block->cold_runs < options_.translate_after;
+        if (!block || cold) {
             helpers::sync_counters(&ctx);
-            const uint64_t n = interpret_one(hart); // counts minstret/mcycle itself
+            const uint64_t n = cold ? interpret_block(hart, *block) : interpret_one(hart); // they count minstret/mcycle
             ctx.retired += n;
             ctx.counted += n;
             if (n == 0) ++ctx.zero_blocks;
             hart.steps = ctx.steps_start + ctx.retired + ctx.zero_blocks;
-            stats_.interpreted += n;
+            if (cold) {
+                ++block->cold_runs;
+                ++stats_.cold_runs;
+            } else {
+                stats_.interpreted += n;
+            }
             ctx.chain_request = nullptr;
             continue;
         }
@@ -172,13 +180,15 @@ Stats& Stats::operator+=(const Stats& other) {
     dispatches += other.dispatches;
     flushes += other.flushes;
     interpreted += other.interpreted;
+    cold_runs += other.cold_runs;
     return *this;
 }
 
 void print_stats(std::FILE* out, const Stats& stats, size_t code_bytes_used, size_t code_bytes_capacity) {
     std::fprintf(out,
                  "jit: %llu blocks translated, %llu invalidated, %llu chain links (%llu cold), %llu chain hits, "
-                 "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %zu/%zu code bytes\n",
+                 "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %llu cold block runs, "
+                 "%zu/%zu code bytes\n",
                  static_cast<unsigned long long>(stats.blocks_translated),
                  static_cast<unsigned long long>(stats.invalidations),
                  static_cast<unsigned long long>(stats.chain_links),
@@ -186,7 +196,8 @@ void print_stats(std::FILE* out, const Stats& stats, size_t code_bytes_used, siz
                  static_cast<unsigned long long>(stats.chain_hits),
                  static_cast<unsigned long long>(stats.dispatches),
                  static_cast<unsigned long long>(stats.flushes),
-                 static_cast<unsigned long long>(stats.interpreted), code_bytes_used, code_bytes_capacity);
+                 static_cast<unsigned long long>(stats.interpreted),
+                 static_cast<unsigned long long>(stats.cold_runs), code_bytes_used, code_bytes_capacity);
 }
 
 } // namespace tern::jit

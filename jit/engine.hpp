@@ -29,6 +29,7 @@ struct Stats {
     uint64_t dispatches = 0;    // block entries from the dispatcher
     uint64_t flushes = 0;       // whole code-cache flushes (arena full, or asked for)
     uint64_t interpreted = 0;   // instructions the dispatcher ran with interpret_one
+    uint64_t cold_runs = 0;     // block runs through the interpreter before translation
 
     Stats& operator+=(const Stats& other);
 };
@@ -40,6 +41,10 @@ struct EngineOptions {
     size_t cache_bytes = 32u << 20; // the code arena; flushed as a whole when full
     EmitOptions emit;
     std::FILE* listing = nullptr; // -d out_asm: each new translation's guest and host code goes here
+    // A block runs this many times through the interpreter before it is
+    // translated (0: at once). Most code of a boot runs a few times only, and
+    // translating a block costs as much as interpreting it a few hundred times.
+    uint32_t translate_after = 0;
 };
 
 class Engine {

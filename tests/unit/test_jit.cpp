@@ -334,6 +334,37 @@ TEST_CASE("jit: a pending enabled interrupt stops a chained loop") {
     CHECK(s.hart.state.pc == kHandler);
 }
 
+TEST_CASE("jit: a pending interrupt that the privilege masks leaves a chained loop running") {
+    jit::Sandbox s;
+    jit::Engine engine(s.cache);
+    s.write_code(kCode, {encode(Op::addi, 5, 5, 0, 1), encode(Op::jal, 0, 0, 0, -4)});
+    auto& csr = s.hart.state.csr;
+    csr.mie = csr_bits::kMSIP;
+    csr.mip = csr_bits::kMSIP; // pending and enabled in mie, but M-mode with MIE clear
+    engine.run(s.hart, 1000);
+    CHECK(s.hart.state.x[5] >= 500);
+    CHECK_FALSE(s.hart.trapped);
+    CHECK(engine.stats().dispatches < 5); // chained, not back to the dispatcher per block
+}
+
+TEST_CASE("jit: with translate_after, a block runs through the interpreter that often, then translated") {
+    jit::EngineOptions options;
+    options.translate_after = 10;
+    jit::Sandbox s;
+    jit::Engine engine(s.cache, options);
+    // A one-block loop, entered from a block that runs once.
+    s.write_code(kCode, {encode(Op::addi, 6, 0, 0, 100), encode(Op::jal, 0, 0, 0, 8), kSpin,
+                         encode(Op::addi, 5, 5, 0, 1), encode(Op::bne, 0, 5, 6, -4), kSpin});
+    // The loop's block goes on past its not-taken bne to the spin (one more instruction).
+    CHECK(engine.run(s.hart, 2 + 2 * 100) == 2 + 2 * 100 + 1);
+    CHECK(s.hart.state.x[5] == 100);
+    CHECK(s.hart.state.pc == kCode + 20);
+    CHECK(s.hart.state.csr.minstret == 2 + 2 * 100 + 1);
+    CHECK(engine.stats().cold_runs == 1 + 10);    // the entry block once, the loop 10 times
+    CHECK(engine.stats().blocks_translated == 1); // the loop, on its 11th run
+    CHECK(engine.stats().chain_hits > 80);
+}
+
 TEST_CASE("jit: a full code cache is flushed and translation goes on") {
     jit::EngineOptions options;
     options.cache_bytes = 16 << 10;

@@ -271,7 +271,7 @@ class ProgramGenerator {
 
 void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
     ProgramGenerator gen(seed);
-    uint64_t retired = 0, completed = 0, chain_hits = 0, cold_links = 0;
+    uint64_t retired = 0, completed = 0, chain_hits = 0, cold_links = 0, cold_runs = 0, translated = 0;
     for (uint64_t n = 0; n < programs; ++n) {
         LockstepPair p(options, 64 << 10);
         // Handler: mepc += 4; mret (the faulting instruction is skipped).
@@ -308,21 +308,32 @@ void fuzz(const jit::EngineOptions& options, uint64_t seed, uint64_t programs) {
         retired += p.lockstep.retired();
         chain_hits += p.engine.stats().chain_hits;
         cold_links += p.engine.stats().cold_links;
+        cold_runs += p.engine.stats().cold_runs;
+        translated += p.engine.stats().blocks_translated;
         if (p.jit.hart.state.pc == end) ++completed;
     }
     MESSAGE("jit fuzz: seed " << seed << ", " << programs << " programs, " << completed << " ran to the end, "
                               << retired << " instructions compared, " << chain_hits << " chain hits, "
-                              << cold_links << " cold links");
+                              << cold_links << " cold links, " << cold_runs << " interpreted block runs before "
+                              << translated << " translations");
     CHECK(completed > programs / 2);
     if (options.emit.chain) CHECK(chain_hits > 0);
     // Links between blocks of different register assignments write the registers back first.
     if (options.emit.chain && options.emit.inline_ops && options.emit.cache_registers) CHECK(cold_links > 0);
+    // Tiered: blocks that ran a few times through the interpreter and were then translated.
+    if (options.translate_after) CHECK((cold_runs > 0 && translated > 0));
 }
 
 } // namespace
 
 TEST_CASE("jit fuzz: random programs, JIT with inlining and chaining") {
     fuzz({}, env_or("TERN_JIT_FUZZ_SEED", 1), env_or("TERN_JIT_FUZZ_PROGRAMS", 150));
+}
+
+TEST_CASE("jit fuzz: random programs, blocks interpreted twice before translation") {
+    jit::EngineOptions options;
+    options.translate_after = 2;
+    fuzz(options, env_or("TERN_JIT_FUZZ_SEED", 1) + 4, env_or("TERN_JIT_FUZZ_PROGRAMS", 150) / 2 + 1);
 }
 
 TEST_CASE("jit fuzz: random programs, guest registers in host registers in every block") {
