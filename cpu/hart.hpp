@@ -10,6 +10,7 @@
 #include "core/ram_access.hpp"
 #include "cpu/hart_control.hpp"
 #include "cpu/hart_state.hpp"
+#include "cpu/pmp_memo.hpp"
 #include "cpu/tlb.hpp"
 
 namespace tern {
@@ -43,6 +44,8 @@ class Hart {
     bool on_own_thread = false;
     // Open while this hart's store is in flight (cpu/reservations.hpp).
     StoreWindow store_window;
+    // The last PMP decision (pmp.cpp); checked against the PMP registers on each use.
+    mutable PmpMemo pmp_memo;
     // WFIs in a row that found an interrupt pending (exec_system.cpp); traps and xRETs reset it.
     unsigned wfi_spins = 0;
 

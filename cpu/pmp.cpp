@@ -1,6 +1,8 @@
 // Physical memory protection (privileged spec 3.7): 16 entries, 4-byte grain.
+#include <algorithm>
 #include <bit>
 #include <cstring>
+#include <optional>
 
 #include "cpu/hart.hpp"
 #include "cpu/mmu.hpp"
@@ -37,13 +39,12 @@ uint32_t active_entries(const PmpState& pmp) {
     return active;
 }
 
-} // namespace
-
-bool pmp_allows(const Hart& hart, uint64_t paddr, unsigned size, AccessType type, uint8_t privilege) {
-    const PmpState& pmp = hart.state.csr.pmp;
-    const bool machine = privilege == static_cast<uint8_t>(Privilege::Machine);
-    // The access covers [paddr, last]; using the last byte keeps the bounds free of overflow.
-    const uint64_t last = paddr + size - 1;
+// The entry that decides [paddr, last] and the range around it where it decides
+// every access, or nullopt when the deciding entry matches only part of the access.
+std::optional<PmpMemo> decide(const PmpState& pmp, uint64_t paddr, uint64_t last) {
+    PmpMemo d;
+    d.first = 0;
+    d.last = ~0ull;
     for (uint32_t active = active_entries(pmp); active; active &= active - 1) {
         const unsigned i = static_cast<unsigned>(std::countr_zero(active));
         const uint8_t cfg = pmp.cfg[i];
@@ -65,15 +66,45 @@ bool pmp_allows(const Hart& hart, uint64_t paddr, unsigned size, AccessType type
             break;
         }
         }
-        if (lo >= hi || paddr >= hi || last < lo) continue; // matches no byte of the access
+        if (lo >= hi) continue;          // matches nothing
+        if (paddr >= hi || last < lo) { // matches no byte of the access: keep the range clear of it
+            if (hi <= paddr) d.first = std::max(d.first, hi);
+            else d.last = std::min(d.last, lo - 1);
+            continue;
+        }
         // The lowest-numbered entry matching any byte decides, and it must match them all.
-        if (paddr < lo || last >= hi) return false;
-        // Unlocked entries do not bind M-mode; locked ones bind every privilege.
-        if (machine && !(cfg & kPmpL)) return true;
-        return cfg & required_permission(type);
+        if (paddr < lo || last >= hi) return std::nullopt;
+        d.matched = true;
+        d.cfg = cfg;
+        d.first = std::max(d.first, lo);
+        d.last = std::min(d.last, hi - 1);
+        return d;
+    }
+    return d;
+}
+
+} // namespace
+
+bool pmp_allows(const Hart& hart, uint64_t paddr, unsigned size, AccessType type, uint8_t privilege) {
+    const PmpState& pmp = hart.state.csr.pmp;
+    const bool machine = privilege == static_cast<uint8_t>(Privilege::Machine);
+    // The access covers [paddr, last]; using the last byte keeps the bounds free of overflow.
+    const uint64_t last = paddr + size - 1;
+    PmpMemo& memo = hart.pmp_memo;
+    const bool hit = memo.valid && paddr >= memo.first && last <= memo.last &&
+                     std::memcmp(&memo.pmp, &pmp, sizeof pmp) == 0;
+    if (!hit) {
+        const std::optional<PmpMemo> decision = decide(pmp, paddr, last);
+        if (!decision) return false; // matched only in part
+        memo = *decision;
+        memo.pmp = pmp;
+        memo.valid = true;
     }
     // No match: M-mode succeeds; S and U fail because entries are implemented.
-    return machine;
+    if (!memo.matched) return machine;
+    // Unlocked entries do not bind M-mode; locked ones bind every privilege.
+    if (machine && !(memo.cfg & kPmpL)) return true;
+    return memo.cfg & required_permission(type);
 }
 
 } // namespace tern

@@ -173,3 +173,42 @@ TEST_CASE("PMP decides translate() results for M-mode physical accesses") {
     CHECK(t.ok);
     CHECK(t.paddr == kRamBase + 8);
 }
+
+TEST_CASE("PMP: the memo of the last decision agrees with a full check on random entries and accesses") {
+    PmpFixture p;
+    uint64_t seed = 0x9e37'79b9'7f4a'7c15;
+    auto next = [&seed] {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        return seed;
+    };
+    // Addresses in a few clusters, so that consecutive accesses hit the memo's range and leave it.
+    const uint64_t bases[] = {0, 0x200'0000, 0x8000'0000, 0x8004'0000, 0x8020'0000, ~0ull - 0xffff};
+    unsigned warm = 0; // checks made with the previous access's decision in the memo
+    for (int config = 0; config < 200; ++config) {
+        for (unsigned i = 0; i < 6; ++i) {
+            const uint64_t r = next();
+            const uint8_t mode = static_cast<uint8_t>((r & 3) << 3);
+            const uint8_t perms = static_cast<uint8_t>((r >> 2) & 7) | ((r >> 5) % 8 == 0 ? kPmpL : 0);
+            const uint64_t base = bases[(r >> 8) % 6] + ((r >> 16) & 0xff'fff0);
+            const uint64_t addr = mode == kPmpNapot ? napot(base & ~0xfffull, 0x1000ull << ((r >> 40) % 8))
+                                                    : (base >> 2);
+            p.set_pmp(i, mode | perms, addr);
+        }
+        for (int access = 0; access < 200; ++access) {
+            const uint64_t r = next();
+            const uint64_t paddr = bases[r % 6] + ((r >> 8) & 0x1f'ffff);
+            const unsigned size = 1u << ((r >> 32) % 4);
+            const AccessType type = (r >> 40) % 3 == 0 ? kFetch : (r >> 40) % 3 == 1 ? kLoad : kStore;
+            const uint8_t priv = (r >> 44) % 3 == 0 ? kM : (r >> 44) % 3 == 1 ? kS : kU;
+            const bool memo_valid = p.hart.pmp_memo.valid;
+            const bool with_memo = p.allows(paddr, size, type, priv);
+            p.hart.pmp_memo.valid = false;
+            const bool full = p.allows(paddr, size, type, priv);
+            warm += memo_valid;
+            REQUIRE_MESSAGE(with_memo == full, "config " << config << " paddr 0x" << std::hex << paddr);
+        }
+    }
+    CHECK(warm > 10'000);
+}
