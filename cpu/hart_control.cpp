@@ -38,8 +38,12 @@ void HartControl::attach_limit(uint64_t* limit) {
 }
 
 void HartControl::set_limit(uint64_t* limit, uint64_t value) {
-    std::atomic_ref<uint64_t>(*limit).store(value, std::memory_order_seq_cst);
-    if (attention_.load(std::memory_order_seq_cst)) std::atomic_ref<uint64_t>(*limit).store(0, std::memory_order_seq_cst);
+    std::atomic_ref<uint64_t> current(*limit);
+    // Already the value (the dispatcher's usual case): storing nothing cannot
+    // overwrite a kick's zero, so the fenced store and re-check are not needed.
+    if (current.load(std::memory_order_relaxed) == value) return;
+    current.store(value, std::memory_order_seq_cst);
+    if (attention_.load(std::memory_order_seq_cst)) current.store(0, std::memory_order_seq_cst);
 }
 
 } // namespace tern
