@@ -23,6 +23,13 @@ void enter(TestHart& t, Privilege priv, uint64_t pc = 0x8000'0400) {
     t.hart.state.priv = priv;
     t.hart.state.pc = pc;
 }
+// Interrupts `bits` pending and enabled in mie, those in `delegated` delegated to S.
+void raise(TestHart& t, uint64_t bits, uint64_t delegated) {
+    t.csr().mideleg = delegated;
+    t.csr().mie = bits;
+    t.csr().mip = bits;
+}
+
 } // namespace
 
 TEST_CASE("an exception in M saves pc, cause and tval and stacks MIE") {
@@ -191,9 +198,7 @@ TEST_CASE("delegated interrupts: never in M, in S only with SIE, always in U") {
 TEST_CASE("an M-level interrupt is taken before a delegated one, in S whatever SIE") {
     TestHart t;
     enter(t, Privilege::Supervisor);
-    t.csr().mideleg = kSEIP;
-    t.csr().mie = kSEIP | kMTIP;
-    t.csr().mip = kSEIP | kMTIP;
+    raise(t, kSEIP | kMTIP, kSEIP);
     t.csr().mstatus = kSIE;
     REQUIRE(take_pending_interrupt(t.hart));
     CHECK(t.hart.state.priv == Privilege::Machine);
@@ -203,9 +208,7 @@ TEST_CASE("an M-level interrupt is taken before a delegated one, in S whatever S
 TEST_CASE("interrupt_deliverable says whether take_pending_interrupt would take one") {
     TestHart t;
     enter(t, Privilege::Machine);
-    t.csr().mideleg = kSTIP;
-    t.csr().mie = kMSIP | kSTIP;
-    t.csr().mip = kMSIP | kSTIP;
+    raise(t, kMSIP | kSTIP, kSTIP);
     CHECK_FALSE(interrupt_deliverable(t.hart)); // in M, MIE clear: both masked
     t.csr().mstatus = kMIE;
     CHECK(interrupt_deliverable(t.hart));
