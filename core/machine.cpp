@@ -209,11 +209,17 @@ std::string Machine::hart_status() {
     for (const auto& hart : harts) {
         const HartState& s = hart->state;
         static constexpr const char* kPrivilege[] = {"U", "S", "?", "M"};
-        char line[160];
+        char line[200];
         std::snprintf(line, sizeof line, "hart %d: %s-mode pc=0x%016llx mip=0x%llx mie=0x%llx minstret=%llu%s\r\n",
                       hart->id(), kPrivilege[static_cast<unsigned>(s.priv) & 3], static_cast<unsigned long long>(s.pc),
                       static_cast<unsigned long long>(s.csr.mip), static_cast<unsigned long long>(s.csr.mie),
                       static_cast<unsigned long long>(s.csr.minstret), s.wfi ? " (wfi)" : "");
+        text += line;
+        // The S-mode trap state: what a kernel stuck in a trap loop shows.
+        std::snprintf(line, sizeof line, "  satp=0x%llx stvec=0x%llx sscratch=0x%llx scause=0x%llx sepc=0x%llx stval=0x%llx\r\n",
+                      static_cast<unsigned long long>(s.csr.satp), static_cast<unsigned long long>(s.csr.stvec),
+                      static_cast<unsigned long long>(s.csr.sscratch), static_cast<unsigned long long>(s.csr.scause),
+                      static_cast<unsigned long long>(s.csr.sepc), static_cast<unsigned long long>(s.csr.stval));
         text += line;
     }
     if (threaded) resume_all();
