@@ -67,11 +67,6 @@ const x86::Gp kState = x86::rbx;    // HartState* of the running hart
 const x86::Gp kCtx = x86::r12;      // RunContext* of the current run
 const x86::Gp kPcBase = x86::r13;   // guest PC of the block's first instruction
 const x86::Gp kRetired = x86::r15;  // RunContext::retired, stored there around helper calls and at exits
-// The TLB addend the last inline load or store used (RunContext::addend_guess
-// outside translated code): in a register, a dependent access's address is
-// base + kGuess + offset with no load on its path. Any value is safe, since
-// every access checks it against its entry's addend before using it.
-const x86::Gp kGuess = x86::r14;
 
 x86::Mem ctx_field(size_t offset) { return x86::qword_ptr(kCtx, static_cast<int32_t>(offset)); }
 // `jmp` there goes back to the dispatcher (an indirect jump keeps one more register for guest values).
@@ -201,7 +196,7 @@ class BlockEmitter {
     // back to the loop head when the target is the block's own start.
     void exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs);
     // x[rs1] + imm, the virtual address of a load or store, as base + offset:
-    // rs1's host register, or rax loaded from state.x[].
+    // rs1's host register, or rsi loaded from state.x[].
     GuestAddress virtual_address(const DecodedInsn& insn);
     // rcx = the byte offset of vaddr's entry in a TLB array.
     void tlb_entry_offset(const GuestAddress& vaddr);
@@ -209,8 +204,8 @@ class BlockEmitter {
         return x86::qword_ptr(kState, x86::rcx, 0, tlb + static_cast<int32_t>(field));
     }
     // The host operand of a `size`-byte access at `vaddr` through the TLB
-    // array at `tlb` ([base + kGuess + offset], kGuess = the entry's addend);
-    // jumps to `slow` on any miss. Clobbers rcx and rdx.
+    // array at `tlb` ([base + rax + offset], rax = the entry's addend); jumps
+    // to `slow` on any miss. Clobbers rax, rcx and rdx.
     x86::Mem tlb_lookup(const GuestAddress& vaddr, int32_t tlb, unsigned size, const Label& slow);
     // The inline half of ReservationTable::store around a store: opens the
     // hart's store window, and jumps to the store's `slow` path (window
@@ -504,7 +499,7 @@ void BlockEmitter::add_const(const x86::Gp& reg, int64_t value) {
     if (fits_i32(value)) {
         a_.add(reg, Imm(value));
     } else {
-        a_.mov(x86::rdx, Imm(value)); // free wherever add_const is used (not rax or rcx)
+        a_.mov(x86::rdx, Imm(value)); // free wherever add_const is used (not rax, rcx or rsi)
         a_.add(reg, x86::rdx);
     }
 }
@@ -548,8 +543,8 @@ GuestAddress BlockEmitter::virtual_address(const DecodedInsn& insn) {
     const asmjit::Operand base = rs(insn.rs1);
     const auto offset = static_cast<int32_t>(insn.imm); // 12 bits
     if (base.isReg()) return {base.as<x86::Gp>(), offset};
-    a_.emit(Inst::kIdMov, x86::rax, base);
-    return {x86::rax, offset};
+    a_.emit(Inst::kIdMov, x86::rsi, base);
+    return {x86::rsi, offset};
 }
 
 void BlockEmitter::exit_to(int64_t delta, unsigned retired, const RegisterCache::State& regs) {
@@ -700,21 +695,24 @@ void BlockEmitter::tlb_entry_offset(const GuestAddress& vaddr) {
 // entry's: its address then does not wait for the entry's load, which
 // shortens chains of dependent loads; a wrong guess is corrected out of line.
 x86::Mem BlockEmitter::tlb_lookup(const GuestAddress& vaddr, int32_t tlb, unsigned size, const Label& slow) {
+    const x86::Mem guess = ctx_field(offsetof(RunContext, addend_guess));
+    a_.mov(x86::rax, guess);
     tlb_entry_offset(vaddr);
     a_.lea(x86::rdx, x86::ptr(vaddr.base, vaddr.offset + static_cast<int32_t>(size - 1)));
     a_.shr(x86::rdx, Tlb::kPageBits);
     a_.cmp(x86::rdx, tlb_field(tlb, offsetof(TlbEntry, tag)));
     a_.jne(slow);
     const Label other = a_.newLabel(), hit = a_.newLabel();
-    a_.cmp(kGuess, tlb_field(tlb, offsetof(TlbEntry, addend)));
+    a_.cmp(x86::rax, tlb_field(tlb, offsetof(TlbEntry, addend)));
     a_.jne(other);
     a_.bind(hit);
-    defer([this, other, hit, tlb] {
+    defer([this, other, hit, tlb, guess] {
         a_.bind(other);
-        a_.mov(kGuess, tlb_field(tlb, offsetof(TlbEntry, addend)));
+        a_.mov(x86::rax, tlb_field(tlb, offsetof(TlbEntry, addend)));
+        a_.mov(guess, x86::rax);
         a_.jmp(hit);
     });
-    return x86::ptr(vaddr.base, kGuess, 0, vaddr.offset, size);
+    return x86::ptr(vaddr.base, x86::rax, 0, vaddr.offset, size);
 }
 
 void BlockEmitter::open_store_window(const Label& slow) {
@@ -1192,13 +1190,11 @@ EnterFn emit_trampoline(CodeArena& arena) {
     a.mov(kCtx, x86::rdi);
     a.mov(kState, x86::rsi);
     a.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
-    a.mov(kGuess, ctx_field(offsetof(RunContext, addend_guess)));
     a.lea(x86::rax, x86::ptr(epilogue));
     a.mov(kEpilogue, x86::rax);
     a.jmp(x86::rdx);
     a.bind(epilogue);
     a.mov(ctx_field(offsetof(RunContext, retired)), kRetired);
-    a.mov(ctx_field(offsetof(RunContext, addend_guess)), kGuess);
     a.add(x86::rsp, 8);
     for (auto it = kSaved.rbegin(); it != kSaved.rend(); ++it)
         a.pop(*it);

@@ -8,12 +8,10 @@ namespace tern::jit {
 namespace x86 = asmjit::x86;
 
 namespace {
-// Neither pinned (rbx, r12, r13, r14, r15) nor an emitter's scratch register
-// (rax, rcx, rdx). Emitters use rsi (last) only where the cached registers are
-// written back: helper arguments, F/D instructions, the jalr inline cache.
-// Helper calls are preceded by clean() and followed by forget() or reload():
-// most of these are caller-saved.
-const std::array<x86::Gp, 7> kPool = {x86::rbp, x86::rdi, x86::r8, x86::r9, x86::r10, x86::r11, x86::rsi};
+// Neither pinned (rbx, r12, r13, r15) nor an emitter's scratch register (rax,
+// rcx, rdx, rsi). Helper calls are preceded by clean() and followed by
+// forget() or reload(): most of these are caller-saved.
+const std::array<x86::Gp, 7> kPool = {x86::rbp, x86::r14, x86::rdi, x86::r8, x86::r9, x86::r10, x86::r11};
 static_assert(kPool.size() * 5 <= 64, "assignment_key: 5 bits per host register");
 } // namespace
 

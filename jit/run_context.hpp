@@ -34,8 +34,6 @@ struct RunContext {
     uint64_t block_start = 0;
     // The TLB addend the last inline load or store used: a guess for the next
     // one, so its access need not wait for the TLB entry (jit/README.md).
-    // Generated code keeps it in a host register and the trampoline loads and
-    // stores it here, so it survives returns to the dispatcher.
     uint64_t addend_guess = 0;
     // Block entries, counted by each block's prologue (dispatched or chained).
     uint64_t entries = 0;
