@@ -4,8 +4,8 @@
 Boots OpenSBI + U-Boot with -smp 2 and waits for U-Boot's prompt: one hart then runs U-Boot in
 S-mode, the other waits in OpenSBI's HSM loop (M-mode) because U-Boot never starts it. Which hart
 runs U-Boot is OpenSBI's cold-boot lottery (the first hart to reach it wins, as on QEMU), so either
-may. The status lines must say exactly that; asked twice, the U-Boot hart's minstret must have grown
-(the harts resumed), and the guest must go on answering.
+may. The status lines must say exactly that, and show the stvec U-Boot installed; asked twice, the
+U-Boot hart's minstret must have grown (the harts resumed), and the guest must go on answering.
 """
 import re
 import sys
@@ -23,13 +23,20 @@ def main():
             con.proc.stdin.write(b"\x01i")
             con.proc.stdin.flush()
             con.expect(b"hart 0: ", 30)
-            lines = [con.expect(b"hart 1: ", 30), con.expect(b"\n", 30)]
-            fields = [re.match(r"(\w)-mode pc=0x[0-9a-f]+ .*minstret=(\d+)", line) for line in lines]
-            modes = {hart: (f.group(1), int(f.group(2))) if f else None for hart, f in enumerate(fields)}
-            if None in modes.values() or sorted(mode for mode, _ in modes.values()) != ["M", "S"]:
+            # Each hart: a line with its privilege, pc and counters, then one with its S-mode trap state.
+            texts = [con.expect(b"hart 1: ", 30), con.expect(b"\n", 30) + "\n" + con.expect(b"\n", 30)]
+            pattern = r"(\w)-mode pc=0x[0-9a-f]+ .*minstret=(\d+).*\n\s+satp=0x[0-9a-f]+ stvec=0x([0-9a-f]+) "
+            fields = [re.match(pattern, text) for text in texts]
+            modes = {hart: (f.group(1), int(f.group(2)), int(f.group(3), 16)) if f else None
+                     for hart, f in enumerate(fields)}
+            if None in modes.values() or sorted(mode for mode, _, _ in modes.values()) != ["M", "S"]:
                 print(f"\nFAIL: expected one hart in S-mode (U-Boot) and one in M-mode, got {modes}")
                 return False
-            counts.append(next(n for mode, n in modes.values() if mode == "S"))
+            minstret, stvec = next((n, v) for mode, n, v in modes.values() if mode == "S")
+            if stvec == 0:  # U-Boot installs its trap vector before its prompt
+                print("\nFAIL: the U-Boot hart shows no stvec")
+                return False
+            counts.append(minstret)
             time.sleep(0.2)
         if counts[1] <= counts[0]:
             print(f"\nFAIL: the U-Boot hart did not run on after the pause (minstret {counts})")
