@@ -18,10 +18,7 @@ using namespace tern::test;
 
 namespace {
 
-constexpr uint64_t kCode = jit::Sandbox::kRamBase;
 constexpr uint64_t kHandler = kCode + 0xf00; // mtvec: a `jal x0, 0` the tests stop at
-constexpr uint64_t kData = kCode + 0x8000;
-const uint32_t kSpin = encode(Op::jal, 0, 0, 0, 0);
 
 const std::vector<uint64_t> kEdgeValues = {0,
                                            1,
@@ -425,7 +422,7 @@ TEST_CASE("jit: the machine runs its harts with the JIT when config.accel is Jit
             encode(Op::lui, 8, 0, 0, 0x5000),            //
             encode(Op::addi, 8, 8, 0, 0x555),            // x8 = 0x5555: pass
             encode(Op::sw, 0, 7, 8, 0),                  //
-            encode(Op::jal, 0, 0, 0, 0),
+            kSpin,
         };
         for (size_t i = 0; i < code.size(); ++i)
             m.bus.write(MachineConfig::kRamBase + 4 * i, 4, code[i]);
@@ -496,7 +493,7 @@ TEST_CASE("jit: an interrupt raised by an MMIO store is taken at the next block 
             encode(Op::lui, 13, 0, 0, 0x5000),            //
             encode(Op::addi, 13, 13, 0, 0x555),           //
             encode(Op::sw, 0, 12, 13, 0),                 // pass
-            encode(Op::jal, 0, 0, 0, 0),
+            kSpin,
         };
         for (size_t i = 0; i < code.size(); ++i)
             m.bus.write(MachineConfig::kRamBase + 4 * i, 4, code[i]);

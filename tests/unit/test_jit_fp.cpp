@@ -18,10 +18,7 @@ using namespace tern::test;
 
 namespace {
 
-constexpr uint64_t kCode = jit::Sandbox::kRamBase;
 constexpr uint64_t kHandler = kCode + 0x3000; // mtvec: a `jal x0, 0` the tests stop at
-constexpr uint64_t kData = kCode + 0x8000;
-const uint32_t kSpin = encode(Op::jal, 0, 0, 0, 0);
 constexpr uint64_t kFsInitial = 1ull << csr_bits::kFSShift;
 constexpr uint64_t kBox = 0xffffffff00000000ull;
 

@@ -19,9 +19,8 @@ using namespace tern::test;
 
 namespace {
 
-constexpr uint64_t kCode = jit::Sandbox::kRamBase;
 constexpr uint64_t kHandler = kCode + 0x3000;
-constexpr uint64_t kData = kCode + 0x8000; // an 8 KiB window; x31 points at its first page end
+// Data: an 8 KiB window from kData; x31 (kDataBase) points at its first page end.
 constexpr unsigned kLoopCounter = 28, kHandlerScratch = 30, kDataBase = 31;
 constexpr uint16_t kMepc = 0x341, kMscratch = 0x340, kMcycle = 0xb00, kMinstret = 0xb02,
                    kMcountinhibit = 0x320, kMstatus = 0x300, kFflags = 0x001, kFrm = 0x002, kFcsr = 0x003;

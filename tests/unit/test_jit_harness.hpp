@@ -16,6 +16,12 @@ namespace tern::test {
 
 using jit::encode;
 
+// Where the JIT tests put things in a Sandbox: code at the start of RAM, data 32 KiB above it, and
+// `j .` (jal x0, 0), the instruction a test program stops at.
+inline constexpr uint64_t kCode = jit::Sandbox::kRamBase;
+inline constexpr uint64_t kData = kCode + 0x8000;
+inline const uint32_t kSpin = encode(Op::jal, 0, 0, 0, 0);
+
 // Two identical RAM-only machines: `jit` runs under a JIT engine, `ref` under the interpreter.
 struct LockstepPair {
     explicit LockstepPair(jit::EngineOptions options = {}, uint64_t ram_bytes = 1 << 20)

@@ -283,13 +283,12 @@ TEST_CASE("reservations: a same-value store racing an LR never lets the SC succe
 }
 
 TEST_CASE("reservations: a JIT-inlined store breaks another hart's reservation") {
-    constexpr uint64_t kCode = jit::Sandbox::kRamBase, kData = kCode + 0x8000;
     for (uint32_t store : {encode(Op::sd, 0, 8, 9, 0), encode(Op::fsd, 0, 8, 1, 0)}) {
         CAPTURE(op_info(decode32(store).op).mnemonic);
         jit::Sandbox s;
         jit::Engine engine(s.cache);
         Hart other{1, s.bus, s.cache, s.clock};
-        s.write_code(kCode, {store, encode(Op::jal, 0, 0, 0, 0)});
+        s.write_code(kCode, {store, kSpin});
         s.hart.set_x(8, kData);
         s.hart.set_x(9, kValue);
         s.hart.state.f[1] = kValue;
@@ -321,14 +320,13 @@ TEST_CASE("fences: only store-load ordering needs a host fence on x86") {
     CHECK_FALSE(fence_orders_store_load(imm(kW, kW)));
     CHECK_FALSE(fence_orders_store_load(imm(kR, kR)));
 
-    constexpr uint64_t kCode = jit::Sandbox::kRamBase;
     for (auto [insn, mfence] : {std::pair{encode(Op::fence, 0, 0, 0, imm(kR | kW, kR | kW)), true},
                                 {encode(Op::fence, 0, 0, 0, imm(kR, kR)), false},
                                 {encode(Op::fence, 0, 0, 0, imm(kW, kW)), false},
                                 {encode(Op::fence_tso), false}}) {
         jit::Sandbox s;
         jit::Engine engine(s.cache);
-        s.write_code(kCode, {insn, encode(Op::jal, 0, 0, 0, 0)});
+        s.write_code(kCode, {insn, kSpin});
         engine.run(s.hart, 1);
         const Block* block = s.cache.lookup(kCode);
         REQUIRE(block);
