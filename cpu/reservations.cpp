@@ -32,11 +32,8 @@ void ReservationTable::wait_for_stores_in_flight(const Reservation& own) {
     barrier_.run();
     for (const Participant& p : harts_) {
         if (!p.window || p.reservation == &own) continue;
-        // The window closes a few instructions after it opened, unless its
-        // thread was preempted in between: then let it run.
-        for (unsigned spins = 0; p.window->open.load(std::memory_order_acquire);)
-            if (++spins % 64 == 0) std::this_thread::yield();
-            else SpinLock::pause();
+        // The window closes a few instructions after it opened.
+        spin_while([&p] { return p.window->open.load(std::memory_order_acquire) != 0; });
     }
 }
 

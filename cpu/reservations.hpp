@@ -38,24 +38,34 @@
 
 namespace tern {
 
+// The host's spin-wait hint.
+inline void cpu_pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// Waits while `busy()` holds, for waits of a few instructions: polls with the
+// pause hint, and yields every 64 polls in case the thread waited for is
+// descheduled (more harts than host cores).
+template <class Busy> void spin_while(Busy busy) {
+    for (unsigned spins = 0; busy();) {
+        if (++spins % 64 == 0)
+            std::this_thread::yield();
+        else
+            cpu_pause();
+    }
+}
+
 // A test-and-test-and-set lock: the critical sections are a few instructions,
-// shorter than a futex round trip. It yields when the holder seems descheduled
-// (more harts than host cores).
+// shorter than a futex round trip.
 class SpinLock {
   public:
     void lock() {
-        for (unsigned spins = 0; held_.exchange(true, std::memory_order_acquire);)
-            while (held_.load(std::memory_order_relaxed))
-                if (++spins % 64 == 0) std::this_thread::yield();
-                else pause();
+        while (held_.exchange(true, std::memory_order_acquire))
+            spin_while([this] { return held_.load(std::memory_order_relaxed); });
     }
     void unlock() { held_.store(false, std::memory_order_release); }
-
-    static void pause() {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-    }
 
   private:
     std::atomic<bool> held_{false};

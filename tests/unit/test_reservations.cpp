@@ -269,7 +269,7 @@ TEST_CASE("reservations: a same-value store racing an LR never lets the SC succe
     for (unsigned round = 0; round < kMaxRounds && windows_seen < kWanted; ++round) {
         CHECK(table.load_reserved(own, kCell, cell) == kValue);
         const uint64_t before = sequence.load(std::memory_order_acquire);
-        for (int spin = 0; spin < 100; ++spin) SpinLock::pause();
+        for (int spin = 0; spin < 100; ++spin) cpu_pause();
         const uint64_t after = sequence.load(std::memory_order_acquire);
         const bool store_in_between = before % 2 == 0 && after >= before + 2;
         windows_seen += store_in_between;
