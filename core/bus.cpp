@@ -1,6 +1,5 @@
 #include "core/bus.hpp"
 
-
 #include "core/clock.hpp"
 #include "core/ram_access.hpp"
 
@@ -47,8 +46,12 @@ std::optional<RegisterAccess> Bus::check(const Region& region, uint64_t paddr, u
         const uint64_t index = (offset - reg.offset) / stride;
         const uint64_t byte_offset = (offset - reg.offset) % stride;
         if (byte_offset >= reg.size) continue; // a gap between array elements
-        const RegisterAccess checked{reg, static_cast<uint16_t>(id), static_cast<uint32_t>(index), static_cast<uint8_t>(byte_offset),
-                                     static_cast<uint8_t>(size), origin};
+        const RegisterAccess checked{reg,
+                                     static_cast<uint16_t>(id),
+                                     static_cast<uint32_t>(index),
+                                     static_cast<uint8_t>(byte_offset),
+                                     static_cast<uint8_t>(size),
+                                     origin};
         auto refuse = [&](const std::string& why) {
             region.device->guest_error(why, &checked, value);
             return std::nullopt;
@@ -92,7 +95,8 @@ bool Bus::write(uint64_t paddr, unsigned size, uint64_t value, AccessOrigin orig
         return false;
     }
     auto lock = lock_devices();
-    if (auto checked = check(*region, paddr, size, true, value, origin)) region->device->write(*checked, value);
+    if (auto checked = check(*region, paddr, size, true, value, origin))
+        region->device->write(*checked, value);
     return true;
 }
 
@@ -101,19 +105,22 @@ void Bus::notify_store(uint64_t paddr, unsigned size, int hart) {
     if (!flags) return;
     std::unique_lock lock(device_mutex_, std::defer_lock);
     if (flags & kPageWatched) lock.lock();
-    for (auto& observer : store_observers_) observer(paddr, size, flags, hart);
+    for (auto& observer : store_observers_)
+        observer(paddr, size, flags, hart);
 }
 
 void Bus::set_page_flag(uint64_t paddr, PageFlags flag, int hart) {
     if (!ram_.contains(paddr)) return;
-    const PageFlags before = page_flags_[(paddr - ram_.base()) >> 12].fetch_or(flag, std::memory_order_acq_rel);
+    const PageFlags before =
+        page_flags_[(paddr - ram_.base()) >> 12].fetch_or(flag, std::memory_order_acq_rel);
     // TLB refills skip the store fast path while any flag is set, so only the
     // first flag needs the harts to drop store pointers they already hold.
     if (!before && on_page_flagged) on_page_flagged(paddr, hart);
 }
 
 void Bus::clear_page_flag(uint64_t paddr, PageFlags flag) {
-    if (ram_.contains(paddr)) page_flags_[(paddr - ram_.base()) >> 12].fetch_and(~flag, std::memory_order_acq_rel);
+    if (ram_.contains(paddr))
+        page_flags_[(paddr - ram_.base()) >> 12].fetch_and(~flag, std::memory_order_acq_rel);
 }
 
 } // namespace tern

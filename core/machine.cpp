@@ -1,8 +1,8 @@
 #include "core/machine.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 #include <cstdio>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 
@@ -30,7 +30,8 @@ jit::EngineOptions jit_options() {
 } // namespace
 
 Machine::Machine(const MachineConfig& cfg)
-    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram), clint(clock, cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
+    : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram),
+      clint(clock, cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
       plic(cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
       uart(IrqLine(&plic, Uart16550::kIrq), [this](uint8_t byte) { console_write(byte); }),
       test_device([this](SifiveTest::Request request, int status) {
@@ -54,15 +55,18 @@ Machine::Machine(const MachineConfig& cfg)
         code_caches.back()->on_remote_store = [hart](uint64_t page) {
             hart->control.post_page(page, HartControl::PageEvent::Written);
         };
-        if (cfg.accel == Accel::Jit) jits.push_back(std::make_unique<jit::Engine>(*code_caches.back(), jit_options()));
+        if (cfg.accel == Accel::Jit)
+            jits.push_back(std::make_unique<jit::Engine>(*code_caches.back(), jit_options()));
     }
     // A page that starts holding code must leave every TLB's store fast path:
     // at once for the thread's own hart, at their next block boundary for the others.
     bus.on_page_flagged = [this](uint64_t paddr, int own) {
         const uint64_t page = paddr & ~(Tlb::kPageSize - 1);
         for (auto& hart : harts)
-            if (hart->id() == own) hart->tlb.flush_physical(page);
-            else hart->control.post_page(page, HartControl::PageEvent::Flagged);
+            if (hart->id() == own)
+                hart->tlb.flush_physical(page);
+            else
+                hart->control.post_page(page, HartControl::PageEvent::Flagged);
     };
     // Last, so that nothing after it can throw and leak it.
     io_wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -92,7 +96,8 @@ void Machine::attach_htif(uint64_t tohost, std::optional<uint64_t> fromhost) {
     htif = std::make_unique<Htif>(bus, tohost, fromhost, [this](uint64_t code) {
         // A process exit status keeps only the low 8 bits; say so rather than let 256 look like a pass.
         if (code > 255)
-            std::fprintf(stderr, "tern: guest exit code %llu is reported as %llu (exit statuses are 8 bits)\n",
+            std::fprintf(stderr,
+                         "tern: guest exit code %llu is reported as %llu (exit statuses are 8 bits)\n",
                          static_cast<unsigned long long>(code), static_cast<unsigned long long>(code & 0xff));
         request_exit(static_cast<int>(code & 0xff));
     });
@@ -101,7 +106,8 @@ void Machine::attach_htif(uint64_t tohost, std::optional<uint64_t> fromhost) {
 void Machine::install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info) {
     boot_rom = std::make_unique<BootRom>(firmware_entry, fdt_address, info);
     bus.map(BootRom::kBase, BootRom::kSize, *boot_rom);
-    for (auto& hart : harts) hart->state.pc = BootRom::kBase;
+    for (auto& hart : harts)
+        hart->state.pc = BootRom::kBase;
 }
 
 void Machine::console_write(uint8_t byte) {
@@ -123,8 +129,10 @@ void Machine::wake_host_io() {
 // 10 ms, whichever comes first (the RTC alarm is polled at that pace).
 void Machine::wait_for_host_io() {
     constexpr int kPollMs = 10;
-    if (console_) console_->wait_for_input(io_wake_fd_, kPollMs);
-    else wait_readable(io_wake_fd_, -1, kPollMs);
+    if (console_)
+        console_->wait_for_input(io_wake_fd_, kPollMs);
+    else
+        wait_readable(io_wake_fd_, -1, kPollMs);
 }
 
 void Machine::update_interrupt_lines(Hart& hart) {
@@ -143,16 +151,19 @@ void Machine::update_interrupt_lines(Hart& hart) {
 
 uint64_t Machine::steps_taken() const {
     uint64_t steps = 0;
-    for (const auto& hart : harts) steps += config.deterministic ? hart->steps : hart->control.published_steps();
+    for (const auto& hart : harts)
+        steps += config.deterministic ? hart->steps : hart->control.published_steps();
     return steps;
 }
 
 void Machine::update_all_interrupt_lines() {
-    for (auto& hart : harts) update_interrupt_lines(*hart);
+    for (auto& hart : harts)
+        update_interrupt_lines(*hart);
 }
 
 void Machine::kick_all() {
-    for (auto& hart : harts) hart->control.kick();
+    for (auto& hart : harts)
+        hart->control.kick();
 }
 
 void Machine::request_exit(int status) {
@@ -175,7 +186,8 @@ void Machine::print_jit_stats(std::FILE* out) const {
 }
 
 void Machine::set_jit_listing(std::FILE* out) {
-    for (auto& engine : jits) engine->set_listing(out);
+    for (auto& engine : jits)
+        engine->set_listing(out);
 }
 
 void Machine::serve_host_io() {
@@ -186,8 +198,10 @@ void Machine::serve_host_io() {
         rtc.poll();
         if (!console_) return;
         while (uart.can_receive())
-            if (auto byte = console_->poll_input()) uart.receive(*byte);
-            else break;
+            if (auto byte = console_->poll_input())
+                uart.receive(*byte);
+            else
+                break;
         if (console_->quit_requested()) request_exit(0);
         show_harts = console_->take_hart_status_request();
         console_->flush();
@@ -196,7 +210,8 @@ void Machine::serve_host_io() {
     if (show_harts) {
         const std::string text = hart_status();
         auto lock = bus.lock_devices();
-        for (char c : text) console_->write(static_cast<uint8_t>(c));
+        for (char c : text)
+            console_->write(static_cast<uint8_t>(c));
         console_->flush();
     }
 }
@@ -210,16 +225,19 @@ std::string Machine::hart_status() {
         const HartState& s = hart->state;
         static constexpr const char* kPrivilege[] = {"U", "S", "?", "M"};
         char line[200];
-        std::snprintf(line, sizeof line, "hart %d: %s-mode pc=0x%016llx mip=0x%llx mie=0x%llx minstret=%llu%s\r\n",
-                      hart->id(), kPrivilege[static_cast<unsigned>(s.priv) & 3], static_cast<unsigned long long>(s.pc),
+        std::snprintf(line, sizeof line,
+                      "hart %d: %s-mode pc=0x%016llx mip=0x%llx mie=0x%llx minstret=%llu%s\r\n", hart->id(),
+                      kPrivilege[static_cast<unsigned>(s.priv) & 3], static_cast<unsigned long long>(s.pc),
                       static_cast<unsigned long long>(s.csr.mip), static_cast<unsigned long long>(s.csr.mie),
                       static_cast<unsigned long long>(s.csr.minstret), s.wfi ? " (wfi)" : "");
         text += line;
         // The S-mode trap state: what a kernel stuck in a trap loop shows.
-        std::snprintf(line, sizeof line, "  satp=0x%llx stvec=0x%llx sscratch=0x%llx scause=0x%llx sepc=0x%llx stval=0x%llx\r\n",
-                      static_cast<unsigned long long>(s.csr.satp), static_cast<unsigned long long>(s.csr.stvec),
-                      static_cast<unsigned long long>(s.csr.sscratch), static_cast<unsigned long long>(s.csr.scause),
-                      static_cast<unsigned long long>(s.csr.sepc), static_cast<unsigned long long>(s.csr.stval));
+        std::snprintf(
+            line, sizeof line,
+            "  satp=0x%llx stvec=0x%llx sscratch=0x%llx scause=0x%llx sepc=0x%llx stval=0x%llx\r\n",
+            static_cast<unsigned long long>(s.csr.satp), static_cast<unsigned long long>(s.csr.stvec),
+            static_cast<unsigned long long>(s.csr.sscratch), static_cast<unsigned long long>(s.csr.scause),
+            static_cast<unsigned long long>(s.csr.sepc), static_cast<unsigned long long>(s.csr.stval));
         text += line;
     }
     if (threaded) resume_all();
@@ -245,13 +263,15 @@ void Machine::sleep_until_interrupt() {
     // long, so console input and exits stay responsive.
     const uint64_t now = clock.mtime();
     uint64_t deadline = ~0ull;
-    for (auto& hart : harts) deadline = std::min(deadline, next_timer_deadline(*hart));
+    for (auto& hart : harts)
+        deadline = std::min(deadline, next_timer_deadline(*hart));
     if (clock.deterministic() && deadline != ~0ull) {
         // No host time passes in a deterministic run: jump to the deadline.
         clock.advance(deadline > now ? deadline - now : 0);
         return;
     }
-    const uint64_t ticks = deadline > now ? std::min<uint64_t>(deadline - now, MachineClock::kFrequencyHz / 1000) : 0;
+    const uint64_t ticks =
+        deadline > now ? std::min<uint64_t>(deadline - now, MachineClock::kFrequencyHz / 1000) : 0;
     std::this_thread::sleep_for(std::chrono::nanoseconds(ticks * 100));
 }
 
@@ -264,8 +284,10 @@ void Machine::serve_attention(Hart& hart) {
     if (hart.control.attention()) {
         CodeCache& cache = *code_caches[hart.id()];
         for (const HartControl::PagePost& post : hart.control.take_pages())
-            if (post.event == HartControl::PageEvent::Flagged) hart.tlb.flush_physical(post.page);
-            else cache.invalidate_page(post.page);
+            if (post.event == HartControl::PageEvent::Flagged)
+                hart.tlb.flush_physical(post.page);
+            else
+                cache.invalidate_page(post.page);
         park_if_pause_requested();
     }
     update_interrupt_lines(hart);
@@ -287,7 +309,8 @@ void Machine::run_hart(Hart& hart, uint64_t budget) {
         serve_attention(hart);
         if (waiting_for_interrupt(hart)) break;
         const uint64_t left = budget - (hart.steps - start);
-        instructions_retired.fetch_add(jits.empty() ? interpret(hart, left) : jits[hart.id()]->run(hart, left),
+        instructions_retired.fetch_add(jits.empty() ? interpret(hart, left)
+                                                    : jits[hart.id()]->run(hart, left),
                                        std::memory_order_relaxed);
         hart.control.publish_steps(hart.steps);
     }
@@ -339,13 +362,15 @@ void Machine::run_threaded() {
     }
     bus.reservations.set_concurrent(harts.size() > 1);
     std::vector<std::thread> threads;
-    for (auto& hart : harts) threads.emplace_back([this, h = hart.get()] { hart_thread(*h); });
+    for (auto& hart : harts)
+        threads.emplace_back([this, h = hart.get()] { hart_thread(*h); });
     // This thread serves the console, the RTC's alarm and exits while the harts run.
     while (!exit_requested()) {
         serve_host_io();
         wait_for_host_io();
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
     bus.reservations.set_concurrent(false);
 }
 
@@ -388,8 +413,10 @@ int Machine::run() {
     } else {
         run_threaded();
     }
-    if (console_) console_->flush();
-    else std::fflush(stdout);
+    if (console_)
+        console_->flush();
+    else
+        std::fflush(stdout);
     if (hart_failure_) std::rethrow_exception(hart_failure_);
     return exit_status_.load();
 }

@@ -66,10 +66,12 @@ std::optional<PmpMemo> decide(const PmpState& pmp, uint64_t paddr, uint64_t last
             break;
         }
         }
-        if (lo >= hi) continue;          // matches nothing
+        if (lo >= hi) continue;         // matches nothing
         if (paddr >= hi || last < lo) { // matches no byte of the access: keep the range clear of it
-            if (hi <= paddr) d.first = std::max(d.first, hi);
-            else d.last = std::min(d.last, lo - 1);
+            if (hi <= paddr)
+                d.first = std::max(d.first, hi);
+            else
+                d.last = std::min(d.last, lo - 1);
             continue;
         }
         // The lowest-numbered entry matching any byte decides, and it must match them all.

@@ -53,7 +53,8 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
         const bool cold = block && !block->compiled && block->cold_runs < options_.translate_after;
         if (!block || cold) {
             helpers::sync_counters(&ctx);
-            const uint64_t n = cold ? interpret_block(hart, *block) : interpret_one(hart); // they count minstret/mcycle
+            const uint64_t n =
+                cold ? interpret_block(hart, *block) : interpret_one(hart); // they count minstret/mcycle
             ctx.retired += n;
             ctx.counted += n;
             if (n == 0) ++ctx.zero_blocks;
@@ -92,7 +93,8 @@ uint64_t Engine::run(Hart& hart, uint64_t budget) {
 void Engine::print_listing(std::FILE* out, const CompiledBlock& cb) {
     const Block& block = *cb.block;
     char line[64];
-    std::snprintf(line, sizeof line, "IN: guest block at physical 0x%llx\n", static_cast<unsigned long long>(block.paddr));
+    std::snprintf(line, sizeof line, "IN: guest block at physical 0x%llx\n",
+                  static_cast<unsigned long long>(block.paddr));
     std::string text = line;
     uint64_t paddr = block.paddr;
     for (const BlockInsn& bi : block.insns) {
@@ -169,7 +171,9 @@ void Engine::flush() {
     ++stats_.flushes;
 }
 
-void Engine::print_stats(std::FILE* out) const { jit::print_stats(out, stats_, arena_.used(), arena_.capacity()); }
+void Engine::print_stats(std::FILE* out) const {
+    jit::print_stats(out, stats_, arena_.used(), arena_.capacity());
+}
 
 Stats& Stats::operator+=(const Stats& other) {
     blocks_translated += other.blocks_translated;
@@ -185,19 +189,17 @@ Stats& Stats::operator+=(const Stats& other) {
 }
 
 void print_stats(std::FILE* out, const Stats& stats, size_t code_bytes_used, size_t code_bytes_capacity) {
-    std::fprintf(out,
-                 "jit: %llu blocks translated, %llu invalidated, %llu chain links (%llu cold), %llu chain hits, "
-                 "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %llu cold block runs, "
-                 "%zu/%zu code bytes\n",
-                 static_cast<unsigned long long>(stats.blocks_translated),
-                 static_cast<unsigned long long>(stats.invalidations),
-                 static_cast<unsigned long long>(stats.chain_links),
-                 static_cast<unsigned long long>(stats.cold_links),
-                 static_cast<unsigned long long>(stats.chain_hits),
-                 static_cast<unsigned long long>(stats.dispatches),
-                 static_cast<unsigned long long>(stats.flushes),
-                 static_cast<unsigned long long>(stats.interpreted),
-                 static_cast<unsigned long long>(stats.cold_runs), code_bytes_used, code_bytes_capacity);
+    std::fprintf(
+        out,
+        "jit: %llu blocks translated, %llu invalidated, %llu chain links (%llu cold), %llu chain hits, "
+        "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %llu cold block runs, "
+        "%zu/%zu code bytes\n",
+        static_cast<unsigned long long>(stats.blocks_translated),
+        static_cast<unsigned long long>(stats.invalidations),
+        static_cast<unsigned long long>(stats.chain_links), static_cast<unsigned long long>(stats.cold_links),
+        static_cast<unsigned long long>(stats.chain_hits), static_cast<unsigned long long>(stats.dispatches),
+        static_cast<unsigned long long>(stats.flushes), static_cast<unsigned long long>(stats.interpreted),
+        static_cast<unsigned long long>(stats.cold_runs), code_bytes_used, code_bytes_capacity);
 }
 
 } // namespace tern::jit
