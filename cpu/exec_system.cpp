@@ -88,7 +88,7 @@ namespace {
 // the current privilege masks it. Code that loops on such a WFI polls memory
 // (OpenSBI 1.1 waits for hart_start that way with the wake-up IPI of its cold
 // boot still pending, for as long as the kernel boots): on its own host thread,
-// the hart then sleeps a little each time, from 20 us doubling up to 1 ms, or
+// the hart then sleeps a little each time, from 20 us doubling up to 1.28 ms, or
 // until kicked (an IPI, a device line, a pause, an exit). Each such WFI still
 // "resumes" (the spec sets no time bound), and the harts doing real work get the
 // host cores. A trap (an interrupt taken) or an xRET ends the streak.
