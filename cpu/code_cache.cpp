@@ -2,6 +2,9 @@
 
 #include "core/ram_access.hpp"
 
+#include <optional>
+#include <utility>
+
 namespace tern {
 
 namespace {
@@ -43,6 +46,53 @@ bool is_conditional_branch(Op op) {
     default: return false;
     }
 }
+// Integer ops that write only rd and never trap: what a hammock's arms may
+// hold. The JIT emits each of them inline with scratch registers that its
+// predicated form does not need (jit/block_emitter.cpp, emit_hammock).
+bool is_predicable(Op op) {
+    switch (op) {
+    case Op::lui:
+    case Op::auipc:
+    case Op::addi:
+    case Op::slti:
+    case Op::sltiu:
+    case Op::xori:
+    case Op::ori:
+    case Op::andi:
+    case Op::slli:
+    case Op::srli:
+    case Op::srai:
+    case Op::add:
+    case Op::sub:
+    case Op::sll:
+    case Op::slt:
+    case Op::sltu:
+    case Op::xor_:
+    case Op::srl:
+    case Op::sra:
+    case Op::or_:
+    case Op::and_:
+    case Op::addiw:
+    case Op::slliw:
+    case Op::srliw:
+    case Op::sraiw:
+    case Op::addw:
+    case Op::subw:
+    case Op::sllw:
+    case Op::srlw:
+    case Op::sraw:
+    case Op::mul:
+    case Op::mulw: return true;
+    default: return false;
+    }
+}
+// Whether branch `b` is taken exactly when `a` is not, for the same operands.
+bool opposite(Op a, Op b) {
+    constexpr std::pair<Op, Op> kPairs[] = {{Op::beq, Op::bne}, {Op::blt, Op::bge}, {Op::bltu, Op::bgeu}};
+    for (auto [x, y] : kPairs)
+        if ((a == x && b == y) || (a == y && b == x)) return true;
+    return false;
+}
 bool is_csr_access(Op op) {
     switch (op) {
     case Op::csrrw:
@@ -53,6 +103,58 @@ bool is_csr_access(Op op) {
     case Op::csrrci: return true;
     default: return false;
     }
+}
+// The instruction at `offset` of the page; false when it does not fit in the page.
+bool decode_at(const uint8_t* page_host, uint64_t offset, DecodedInsn& insn) {
+    if (offset + 2 > 4096) return false;
+    // Harts on other threads may be storing to this page (code_modification.c).
+    const uint16_t low = ram_access::load<uint16_t>(page_host + offset); // 2-byte aligned
+    uint32_t raw = low;
+    if (instruction_length(low) == 4) {
+        if (offset + 4 > 4096) return false; // straddles the page: executed uncached
+        raw |= static_cast<uint32_t>(ram_access::load<uint16_t>(page_host + offset + 2)) << 16;
+    }
+    insn = decode(raw);
+    return true;
+}
+
+// The hammock (see Hammock) around the conditional branch `branch` at page
+// offset `at`, if its arms are short and predicable; `index` is the branch's
+// index in the block that starts at page offset `start`.
+std::optional<Hammock> find_hammock(const uint8_t* page_host, uint64_t start, uint64_t at, size_t index,
+                                    const DecodedInsn& branch) {
+    const int64_t target = static_cast<int64_t>(at) + branch.imm;
+    if (target < 0 || target >= 4096) return std::nullopt;
+    Hammock h;
+    h.branch = static_cast<uint16_t>(index);
+    h.arm_b_offset = static_cast<int32_t>(target - static_cast<int64_t>(start));
+    uint64_t offset = at + branch.len;
+    for (unsigned n = 0; n <= CodeCache::kMaxHammockArm; ++n) {
+        h.arm_a = static_cast<uint16_t>(n);
+        h.arm_a_bytes = static_cast<uint16_t>(offset - at - branch.len);
+        if (n > 0 && offset == static_cast<uint64_t>(target)) return h; // if-then
+        DecodedInsn insn;
+        if (!decode_at(page_host, offset, insn)) return std::nullopt;
+        if (is_conditional_branch(insn.op)) {
+            // If-else: arm B at the target, ending in the opposite branch to the same two places.
+            const uint64_t join_taken = offset + insn.imm, join_next = offset + insn.len;
+            uint64_t b = static_cast<uint64_t>(target);
+            for (unsigned m = 0; m <= CodeCache::kMaxHammockArm; ++m) {
+                DecodedInsn other;
+                if (!decode_at(page_host, b, other)) return std::nullopt;
+                if (opposite(insn.op, other.op) && other.rs1 == insn.rs1 && other.rs2 == insn.rs2 &&
+                    b + other.imm == join_next && b + other.len == join_taken)
+                    return h;
+                if (!is_predicable(other.op)) return std::nullopt;
+                h.arm_b.push_back({exec_fn(other.op), other});
+                b += other.len;
+            }
+            return std::nullopt;
+        }
+        if (!is_predicable(insn.op)) return std::nullopt;
+        offset += insn.len;
+    }
+    return std::nullopt;
 }
 } // namespace
 
@@ -73,25 +175,27 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
     block->paddr = paddr;
     const uint64_t page = paddr & ~0xfffull;
     uint64_t offset = paddr - page;
+    const uint64_t start = offset;
     unsigned branches = 0;
-    while (block->insns.size() < kMaxBlockInsns && offset + 2 <= 4096) {
-        // Harts on other threads may be storing to this page (code_modification.c).
-        const uint16_t low = ram_access::load<uint16_t>(page_host + offset); // paddr is 2-byte aligned
-        uint32_t raw = low;
-        if (instruction_length(low) == 4) {
-            if (offset + 4 > 4096) break; // straddles the page: executed uncached
-            raw |= static_cast<uint32_t>(ram_access::load<uint16_t>(page_host + offset + 2)) << 16;
-        }
-        DecodedInsn insn = decode(raw);
+    DecodedInsn insn;
+    while (block->insns.size() < kMaxBlockInsns && decode_at(page_host, offset, insn)) {
         block->insns.push_back({exec_fn(insn.op), insn});
-        offset += insn.len;
         if (ends_block(insn.op)) {
             block->ends_with_csr_access = is_csr_access(insn.op);
             break;
         }
-        if (is_conditional_branch(insn.op) && ++branches == kMaxBlockBranches) break;
+        if (is_conditional_branch(insn.op)) {
+            if (++branches == kMaxBlockBranches) break;
+            // (Arms hold no branches, so hammocks cannot overlap.)
+            if (auto h = find_hammock(page_host, start, offset, block->insns.size() - 1, insn))
+                block->hammocks.push_back(std::move(*h));
+        }
+        offset += insn.len;
     }
     if (block->insns.empty()) return nullptr;
+    // A hammock whose join the block did not reach is an ordinary branch.
+    while (!block->hammocks.empty() && block->hammocks.back().join() >= block->insns.size())
+        block->hammocks.pop_back();
     bus_.set_page_flag(page, code_flag(owner_), static_cast<int>(owner_));
     blocks_by_page_[page].push_back(paddr);
     Block* result = block.get();

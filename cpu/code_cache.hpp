@@ -24,9 +24,34 @@ struct BlockInsn {
     DecodedInsn insn;
 };
 
+// A short if-then or if-else around a conditional branch, kept inside the
+// block (a "hammock") so the JIT can run both arms without branching on it
+// (jit/README.md, "Hammocks"): a data-dependent branch that goes either way
+// costs the host a misprediction about every other time. Both engines run
+// the block the same way: not taken, the straight line goes on through arm A
+// (`arm_a` instructions after the branch); taken, the `arm_b` instructions
+// run instead and the straight line resumes after arm A, at the join.
+// Either arm holds only integer ops that write rd and cannot trap (see
+// is_predicable in code_cache.cpp). Two shapes:
+// - if-then: arm B is empty and the branch's target is the join;
+// - if-else ending in one decision: arm A ends at the join, a conditional
+//   branch, and arm B (at the branch's target) ends in a branch that goes
+//   where the join's goes when the join's does not (same operands, opposite
+//   condition, targets swapped), so running the join after arm B takes the
+//   same path with the same state: both retire one branch, and neither can trap.
+struct Hammock {
+    uint16_t branch = 0;             // index in Block::insns
+    uint16_t arm_a = 0;              // insns[branch + 1 .. branch + arm_a]
+    uint16_t arm_a_bytes = 0;        // their length: the join is that far after the branch's end
+    int32_t arm_b_offset = 0;        // arm B's first instruction (the branch target) from the block's start
+    std::vector<BlockInsn> arm_b;    // without its final branch (the join stands in for it)
+    size_t join() const { return branch + 1u + arm_a; }
+};
+
 struct Block {
     uint64_t paddr = 0;
     std::vector<BlockInsn> insns;
+    std::vector<Hammock> hammocks; // by increasing branch index; they never overlap
     // The last instruction reads or writes a CSR, so the counters must be current before it.
     bool ends_with_csr_access = false;
     // Host code for this block when the JIT has translated it (owned by jit::Engine).
@@ -88,6 +113,10 @@ class CodeCache {
     // translating that (a Linux boot translates a lot) costs more than longer
     // blocks save.
     static constexpr unsigned kMaxBlockBranches = 4;
+    // The longest arm of a hammock: the JIT runs both arms, a few host
+    // instructions per guest one, so longer arms cost more than the
+    // misprediction they avoid.
+    static constexpr unsigned kMaxHammockArm = 6;
 
   private:
     static size_t fast_index(uint64_t paddr) { return (paddr >> 1) % kFastEntries; }

@@ -74,6 +74,25 @@ const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulte
     return refilled.tag == (pc >> Tlb::kPageBits) ? refilled.host : nullptr;
 }
 
+// The hammock whose branch is block.insns[index], if any.
+const Hammock* hammock_at(const Block& block, size_t index) {
+    for (const Hammock& h : block.hammocks)
+        if (h.branch == index) return &h;
+    return nullptr;
+}
+
+// A hammock's branch was taken: its arm B runs from the branch target (its
+// ops cannot trap or jump), and the block resumes at the join.
+void run_arm_b(Hart& hart, const Hammock& h) {
+    uint64_t pc = hart.next_pc;
+    for (const BlockInsn& bi : h.arm_b) {
+        hart.state.pc = pc;
+        pc += bi.insn.len;
+        hart.next_pc = pc;
+        bi.fn(hart, bi.insn);
+    }
+}
+
 // Runs a block until it ends, leaves the straight line (a taken branch or a
 // trap), or its page is rewritten, and returns how many instructions retired.
 // pc advances in a local. `uncounted` holds retired instructions not yet added
@@ -85,18 +104,28 @@ uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
     const BlockInsn* const first = block.insns.data();
     const BlockInsn* const last = first + block.insns.size() - 1;
     uint64_t pc = hart.state.pc;
+    int64_t skew = 0; // retired minus straight-line instructions passed: taken hammocks ran arm B, not A
     for (const BlockInsn* it = first; it != last; ++it) {
         pc += it->insn.len;
         hart.next_pc = pc;
         it->fn(hart, it->insn);
         if (hart.next_pc != pc || hart.trapped || cache.generation() != generation) [[unlikely]] {
-            const uint64_t retired = static_cast<uint64_t>(it - first) + finish(hart);
+            const bool branched = !hart.trapped && cache.generation() == generation;
+            if (const Hammock* h = branched ? hammock_at(block, static_cast<size_t>(it - first)) : nullptr) {
+                run_arm_b(hart, *h);
+                pc += h->arm_a_bytes;
+                it += h->arm_a;
+                skew += static_cast<int64_t>(h->arm_b.size()) - h->arm_a;
+                hart.state.pc = pc;
+                continue;
+            }
+            const uint64_t retired = static_cast<uint64_t>(it - first + skew) + finish(hart);
             uncounted += retired;
             return retired;
         }
         hart.state.pc = pc;
     }
-    const uint64_t before_last = static_cast<uint64_t>(last - first);
+    const auto before_last = static_cast<uint64_t>(last - first + skew);
     uncounted += before_last;
     if (block.ends_with_csr_access) {
         count_retired(hart, uncounted);

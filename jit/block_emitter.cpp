@@ -168,6 +168,13 @@ class BlockEmitter {
     void fp_semantics(const DecodedInsn& insn, const OpEmit& e);
 
   private:
+    // Both arms of a hammock (cpu/code_cache.hpp), each instruction's result
+    // kept or undone by a cmov on the branch condition: no host branch.
+    void emit_hammock(const Hammock& h);
+    // One arm instruction: rd's old value is saved in kSaved and put back
+    // unless the predicate byte kTaken is `when_taken`.
+    void emit_predicated(const DecodedInsn& insn, bool when_taken);
+    void compare_operands(const DecodedInsn& insn);
     x86::Mem xreg(unsigned r) const { return x86::qword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
     x86::Mem xreg32(unsigned r) const { return x86::dword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
     x86::Mem pc_field() const { return x86::qword_ptr(kState, l_.pc); }
@@ -263,6 +270,10 @@ class BlockEmitter {
     // A block that jumps back to its own start loops to its chain entry,
     // without the chain slot's indirection.
     bool loops_ = false;
+    // RunContext::block_start is written at every entry, not before each
+    // helper call: after a hammock whose arms differ in length, which
+    // instructions retired is known only at run time.
+    bool block_start_at_entry_ = false;
 
     const BlockInsn* current_ = nullptr;
     int64_t offset_ = 0;   // the current instruction's distance from the block's start
@@ -410,27 +421,37 @@ const std::array<OpEmit, kOpCount>& op_table() {
 
 void BlockEmitter::emit() {
     allocate_registers();
+    block_start_at_entry_ = !block_.hammocks.empty();
     a_.mov(kPcBase, pc_field());
     a_.bind(load_entry_);
     regs_.reload(regs_.allocated());
     a_.bind(chain_entry_);
     regs_.enter_warm();
     a_.inc(ctx_field(offsetof(RunContext, entries)));
+    if (block_start_at_entry_) a_.mov(ctx_field(offsetof(RunContext, block_start)), kRetired);
     const auto& table = op_table();
-    for (const BlockInsn& bi : block_.insns) {
-        current_ = &bi;
+    const Hammock* hammock = block_.hammocks.empty() ? nullptr : block_.hammocks.data();
+    const Hammock* const hammocks_end = hammock ? hammock + block_.hammocks.size() : nullptr;
+    for (const BlockInsn* bi = block_.insns.data(); bi != block_.insns.data() + block_.insns.size(); ++bi) {
+        current_ = bi;
+        if (hammock && bi == &block_.insns[hammock->branch]) {
+            emit_hammock(*hammock);
+            bi += hammock->arm_a; // emitted with it
+            if (++hammock == hammocks_end) hammock = nullptr;
+            continue;
+        }
         counted_ = false;
-        const OpEmit& e = table[static_cast<size_t>(bi.insn.op)];
+        const OpEmit& e = table[static_cast<size_t>(bi->insn.op)];
         if (!options_.inline_ops || !e.emit) {
-            fallback(bi.insn, e);
-        } else if (!(e.pure && bi.insn.rd == 0)) {
+            fallback(bi->insn, e);
+        } else if (!(e.pure && bi->insn.rd == 0)) {
             if (!e.cache_aware) regs_.clean();
-            (this->*e.emit)(bi.insn, e);
+            (this->*e.emit)(bi->insn, e);
             if (!e.cache_aware) regs_.forget();
         }
         if (ended_) break;
         if (!counted_) ++pending_;
-        offset_ += bi.insn.len;
+        offset_ += bi->insn.len;
     }
     if (!ended_) {
         if (changes_context(block_.insns.back().insn.op)) {
@@ -571,8 +592,10 @@ void BlockEmitter::flush_counters(unsigned n) {
 // only where a helper is called, rather than on every block entry.
 void BlockEmitter::call(const void* fn, unsigned counted) {
     a_.mov(ctx_field(offsetof(RunContext, retired)), kRetired);
-    a_.lea(x86::rax, x86::ptr(kRetired, -static_cast<int32_t>(counted)));
-    a_.mov(ctx_field(offsetof(RunContext, block_start)), x86::rax);
+    if (!block_start_at_entry_) {
+        a_.lea(x86::rax, x86::ptr(kRetired, -static_cast<int32_t>(counted)));
+        a_.mov(ctx_field(offsetof(RunContext, block_start)), x86::rax);
+    }
     a_.mov(x86::rax, Imm(reinterpret_cast<uint64_t>(fn)));
     a_.call(x86::rax);
     a_.mov(kRetired, ctx_field(offsetof(RunContext, retired)));
@@ -994,13 +1017,7 @@ void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
     const bool last = current_ == &block_.insns.back();
     if (!last && insn.imm == insn.len) return; // both ways lead to the next instruction
     Label taken = a_.newLabel();
-    const asmjit::Operand rs1 = rs(insn.rs1), rs2 = insn.rs2 ? rs(insn.rs2) : asmjit::Operand(Imm(0));
-    if (rs1.isReg() || !rs2.isMem()) {
-        a_.emit(Inst::kIdCmp, rs1, rs2);
-    } else {
-        a_.emit(Inst::kIdMov, x86::rax, rs1);
-        a_.emit(Inst::kIdCmp, x86::rax, rs2);
-    }
+    compare_operands(insn);
     a_.emit(Inst::jccFromCond(static_cast<CondCode>(e.arg)), taken);
     const unsigned retired = pending_ + 1; // the branch retires whichever way it goes
     const int64_t target = offset_ + insn.imm;
@@ -1015,6 +1032,73 @@ void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
     a_.bind(taken);
     exit_to(target, retired, regs_.state());
     ended_ = true;
+}
+
+// Flags for a conditional branch: x[rs1] compared with x[rs2].
+void BlockEmitter::compare_operands(const DecodedInsn& insn) {
+    const asmjit::Operand rs1 = rs(insn.rs1), rs2 = insn.rs2 ? rs(insn.rs2) : asmjit::Operand(Imm(0));
+    if (rs1.isReg() || !rs2.isMem()) {
+        a_.emit(Inst::kIdCmp, rs1, rs2);
+    } else {
+        a_.emit(Inst::kIdMov, x86::rax, rs1);
+        a_.emit(Inst::kIdCmp, x86::rax, rs2);
+    }
+}
+
+// The hammock's condition (1: taken) in a byte register, and the value an
+// arm instruction's rd had before it. The arms' ops (is_predicable in
+// cpu/code_cache.cpp) are emitted by alu, set_if, lui and auipc, whose
+// scratch registers are rax and rcx alone.
+const x86::Gpb kTaken = x86::dl;
+const x86::Gp kSaved = x86::rsi;
+
+// A hammock (cpu/code_cache.hpp) without a host branch: both arms run, one
+// after the other, on the same straight line (so the register cache's view
+// of what is loaded holds on both paths), and each arm instruction's result
+// is undone unless its side was taken. The straight line's count of retired
+// instructions is arm A's; a taken branch corrects it by the difference.
+void BlockEmitter::emit_hammock(const Hammock& h) {
+    const DecodedInsn& branch = current_->insn;
+    compare_operands(branch);
+    a_.emit(Inst::setccFromCond(static_cast<CondCode>(op_table()[static_cast<size_t>(branch.op)].arg)), kTaken);
+    ++pending_; // the branch retires either way
+    offset_ += branch.len;
+    for (size_t i = 1; i <= h.arm_a; ++i) {
+        const BlockInsn& bi = block_.insns[h.branch + i];
+        emit_predicated(bi.insn, false);
+        ++pending_;
+        offset_ += bi.insn.len;
+    }
+    const int64_t join = offset_;
+    offset_ = h.arm_b_offset; // auipc in arm B reads its own PC
+    for (const BlockInsn& bi : h.arm_b) {
+        emit_predicated(bi.insn, true);
+        offset_ += bi.insn.len;
+    }
+    offset_ = join;
+    if (const int32_t skew = static_cast<int32_t>(h.arm_b.size()) - h.arm_a) {
+        a_.lea(x86::rax, x86::ptr(kRetired, skew));
+        a_.test(kTaken, kTaken);
+        a_.cmovnz(kRetired, x86::rax);
+    }
+}
+
+void BlockEmitter::emit_predicated(const DecodedInsn& insn, bool when_taken) {
+    const OpEmit& e = op_table()[static_cast<size_t>(insn.op)];
+    if (!e.emit || !e.cache_aware || !e.pure)
+        throw std::logic_error("jit: a hammock arm holds an op without an inline form"); // see kTaken
+    if (insn.rd == 0) return;
+    a_.emit(Inst::kIdMov, kSaved, regs_.read(insn.rd)); // loads a cached rd: the undo needs its value
+    (this->*e.emit)(insn, e);
+    a_.test(kTaken, kTaken);
+    const InstId undo = when_taken ? Inst::kIdCmovz : Inst::kIdCmovnz;
+    if (regs_.cached(insn.rd)) {
+        a_.emit(undo, regs_.dest(insn.rd), kSaved);
+    } else {
+        a_.mov(x86::rax, xreg(insn.rd));
+        a_.emit(undo, x86::rax, kSaved);
+        a_.mov(xreg(insn.rd), x86::rax);
+    }
 }
 
 void BlockEmitter::jal(const DecodedInsn& insn, const OpEmit&) {
