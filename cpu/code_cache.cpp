@@ -46,9 +46,8 @@ bool is_conditional_branch(Op op) {
     default: return false;
     }
 }
-// Integer ops that write only rd and never trap: what a hammock's arms may
-// hold. The JIT emits each of them inline with scratch registers that its
-// predicated form does not need (jit/block_emitter.cpp, emit_hammock).
+} // namespace
+
 bool is_predicable(Op op) {
     switch (op) {
     case Op::lui:
@@ -86,6 +85,9 @@ bool is_predicable(Op op) {
     default: return false;
     }
 }
+
+namespace {
+
 // Whether branch `b` is taken exactly when `a` is not, for the same operands.
 bool opposite(Op a, Op b) {
     constexpr std::pair<Op, Op> kPairs[] = {{Op::beq, Op::bne}, {Op::blt, Op::bge}, {Op::bltu, Op::bgeu}};

@@ -31,14 +31,18 @@ struct BlockInsn {
 // the block the same way: not taken, the straight line goes on through arm A
 // (`arm_a` instructions after the branch); taken, the `arm_b` instructions
 // run instead and the straight line resumes after arm A, at the join.
-// Either arm holds only integer ops that write rd and cannot trap (see
-// is_predicable in code_cache.cpp). Two shapes:
+// Either arm holds only is_predicable ops. Two shapes:
 // - if-then: arm B is empty and the branch's target is the join;
 // - if-else ending in one decision: arm A ends at the join, a conditional
 //   branch, and arm B (at the branch's target) ends in a branch that goes
 //   where the join's goes when the join's does not (same operands, opposite
 //   condition, targets swapped), so running the join after arm B takes the
 //   same path with the same state: both retire one branch, and neither can trap.
+// Integer ops that write only rd and never trap: what a hammock's arms may
+// hold. The JIT emits each of them inline with scratch registers that its
+// predicated form does not need (jit/block_emitter.cpp, emit_hammock).
+bool is_predicable(Op op);
+
 struct Hammock {
     uint16_t branch = 0;             // index in Block::insns
     uint16_t arm_a = 0;              // insns[branch + 1 .. branch + arm_a]

@@ -74,25 +74,6 @@ const uint8_t* fetch_page(Hart& hart, uint64_t pc, uint64_t& paddr, bool& faulte
     return refilled.tag == (pc >> Tlb::kPageBits) ? refilled.host : nullptr;
 }
 
-// The hammock whose branch is block.insns[index], if any.
-const Hammock* hammock_at(const Block& block, size_t index) {
-    for (const Hammock& h : block.hammocks)
-        if (h.branch == index) return &h;
-    return nullptr;
-}
-
-// A hammock's branch was taken: its arm B runs from the branch target (its
-// ops cannot trap or jump), and the block resumes at the join.
-void run_arm_b(Hart& hart, const Hammock& h) {
-    uint64_t pc = hart.next_pc;
-    for (const BlockInsn& bi : h.arm_b) {
-        hart.state.pc = pc;
-        pc += bi.insn.len;
-        hart.next_pc = pc;
-        bi.fn(hart, bi.insn);
-    }
-}
-
 // Runs a block until it ends, leaves the straight line (a taken branch or a
 // trap), or its page is rewritten, and returns how many instructions retired.
 // pc advances in a local. `uncounted` holds retired instructions not yet added
@@ -112,11 +93,11 @@ uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
         if (hart.next_pc != pc || hart.trapped || cache.generation() != generation) [[unlikely]] {
             const bool branched = !hart.trapped && cache.generation() == generation;
             if (const Hammock* h = branched ? hammock_at(block, static_cast<size_t>(it - first)) : nullptr) {
-                run_arm_b(hart, *h);
                 pc += h->arm_a_bytes;
+                hart.state.pc = hart.next_pc;
+                run_taken_hammock(hart, *h, pc);
                 it += h->arm_a;
                 skew += static_cast<int64_t>(h->arm_b.size()) - h->arm_a;
-                hart.state.pc = pc;
                 continue;
             }
             const uint64_t retired = static_cast<uint64_t>(it - first + skew) + finish(hart);
@@ -139,6 +120,21 @@ uint64_t run_block(Hart& hart, const Block& block, uint64_t& uncounted) {
 }
 
 } // namespace
+
+const Hammock* hammock_at(const Block& block, size_t index) {
+    for (const Hammock& h : block.hammocks)
+        if (h.branch == index) return &h;
+    return nullptr;
+}
+
+void run_taken_hammock(Hart& hart, const Hammock& hammock, uint64_t join_pc) {
+    for (const BlockInsn& bi : hammock.arm_b) { // they cannot trap or jump
+        hart.next_pc = hart.state.pc + bi.insn.len;
+        bi.fn(hart, bi.insn);
+        hart.state.pc = hart.next_pc;
+    }
+    hart.state.pc = join_pc;
+}
 
 bool execute_insn(Hart& hart, ExecFn fn, const DecodedInsn& insn) { return execute(hart, fn, insn); }
 

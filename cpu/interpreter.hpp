@@ -1,11 +1,13 @@
 #pragma once
 // The reference execution engine: runs decoded blocks from the code cache.
+#include <cstddef>
 #include <cstdint>
 
 namespace tern {
 
 class Hart;
 struct Block;
+struct Hammock;
 struct DecodedInsn;
 using ExecFn = void (*)(Hart&, const DecodedInsn&);
 
@@ -28,6 +30,13 @@ Block* fetch_block(Hart& hart, bool& faulted);
 // next_pc, runs the semantics, updates pc; true if it retired, false if it
 // trapped (pc is then the handler). minstret/mcycle are the caller's to count.
 bool execute_insn(Hart& hart, ExecFn fn, const DecodedInsn& insn);
+
+// How both engines go on after a hammock's branch was taken (cpu/code_cache.hpp):
+// the hammock whose branch is block.insns[index], if any; then, with
+// state.pc at the branch target, running arm B, which leaves state.pc at the
+// join, `join_pc`. Arm B's instructions retire (minstret is the caller's).
+const Hammock* hammock_at(const Block& block, size_t index);
+void run_taken_hammock(Hart& hart, const Hammock& hammock, uint64_t join_pc);
 
 // Executes exactly one instruction (or takes one trap); returns 1 if it retired.
 uint64_t interpret_one(Hart& hart);

@@ -97,10 +97,18 @@ void Engine::print_listing(std::FILE* out, const CompiledBlock& cb) {
                   static_cast<unsigned long long>(block.paddr));
     std::string text = line;
     uint64_t paddr = block.paddr;
-    for (const BlockInsn& bi : block.insns) {
-        std::snprintf(line, sizeof line, "  0x%llx:  ", static_cast<unsigned long long>(paddr));
-        text += line + disassemble(bi.insn, paddr) + "\n";
-        paddr += bi.insn.len;
+    auto list = [&](const std::vector<BlockInsn>& insns, uint64_t at, const char* indent) {
+        for (const BlockInsn& bi : insns) {
+            std::snprintf(line, sizeof line, "%s0x%llx:  ", indent, static_cast<unsigned long long>(at));
+            text += line + disassemble(bi.insn, at) + "\n";
+            at += bi.insn.len;
+        }
+    };
+    list(block.insns, paddr, "  ");
+    for (const Hammock& h : block.hammocks) {
+        std::snprintf(line, sizeof line, "  hammock: branch %u, arm A %u, arm B:\n", h.branch, h.arm_a);
+        text += line;
+        list(h.arm_b, paddr + static_cast<uint64_t>(h.arm_b_offset), "    ");
     }
     text += "OUT: host code\n" + disassemble_host(cb) + "\n";
     std::fwrite(text.data(), 1, text.size(), out);
@@ -118,6 +126,7 @@ CompiledBlock* Engine::compile(Block& block, const Hart& hart) {
             throw std::length_error("jit code arena too small for one block");
     }
     ++stats_.blocks_translated;
+    stats_.hammocks += block.hammocks.size();
     if (options_.listing) print_listing(options_.listing, *cb);
     block.compiled = cb.get();
     blocks_.push_back(std::move(cb));
@@ -177,6 +186,7 @@ void Engine::print_stats(std::FILE* out) const {
 
 Stats& Stats::operator+=(const Stats& other) {
     blocks_translated += other.blocks_translated;
+    hammocks += other.hammocks;
     invalidations += other.invalidations;
     chain_links += other.chain_links;
     cold_links += other.cold_links;
@@ -191,10 +201,10 @@ Stats& Stats::operator+=(const Stats& other) {
 void print_stats(std::FILE* out, const Stats& stats, size_t code_bytes_used, size_t code_bytes_capacity) {
     std::fprintf(
         out,
-        "jit: %llu blocks translated, %llu invalidated, %llu chain links (%llu cold), %llu chain hits, "
+        "jit: %llu blocks translated (%llu hammocks), %llu invalidated, %llu chain links (%llu cold), %llu chain hits, "
         "%llu dispatches, %llu cache flushes, %llu instructions interpreted, %llu cold block runs, "
         "%zu/%zu code bytes\n",
-        static_cast<unsigned long long>(stats.blocks_translated),
+        static_cast<unsigned long long>(stats.blocks_translated), static_cast<unsigned long long>(stats.hammocks),
         static_cast<unsigned long long>(stats.invalidations),
         static_cast<unsigned long long>(stats.chain_links), static_cast<unsigned long long>(stats.cold_links),
         static_cast<unsigned long long>(stats.chain_hits), static_cast<unsigned long long>(stats.dispatches),

@@ -22,6 +22,7 @@ namespace tern::jit {
 
 struct Stats {
     uint64_t blocks_translated = 0;
+    uint64_t hammocks = 0;      // branches of translated blocks run as both arms, without a host branch
     uint64_t invalidations = 0; // translations dropped because their code changed
     uint64_t chain_links = 0;   // direct exits patched to jump to their target
     uint64_t cold_links = 0;    // ... of them to a block with another register assignment

@@ -29,7 +29,12 @@ uint32_t trap_taken(RunContext* ctx, Hart& hart, bool first) {
 }
 bool is_csr_access(Op op) {
     switch (op) {
-    case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi: case Op::csrrsi: case Op::csrrci: return true;
+    case Op::csrrw:
+    case Op::csrrs:
+    case Op::csrrc:
+    case Op::csrrwi:
+    case Op::csrrsi:
+    case Op::csrrci: return true;
     default: return false;
     }
 }
@@ -80,9 +85,18 @@ uint32_t exec_fp(RunContext* ctx, const BlockInsn* bi, uint32_t first) noexcept 
     return hart.code_cache.generation() == generation ? kContinue : kStop;
 }
 
-uint32_t interpret_rest(RunContext* ctx, const BlockInsn* insn, uint32_t count) noexcept {
-    for (uint32_t i = 0; i < count; ++i)
-        if (exec_insn(ctx, insn + i) != kContinue) break;
+uint32_t interpret_rest(RunContext* ctx, const Block* block, uint32_t from) noexcept {
+    Hart& hart = *ctx->hart;
+    for (size_t i = from; i < block->insns.size(); ++i) {
+        const uint64_t next = hart.state.pc + block->insns[i].insn.len;
+        if (exec_insn(ctx, &block->insns[i]) == kContinue) continue;
+        // A branch cannot trap: one that left the straight line was taken.
+        const Hammock* h = hart.state.pc != next ? hammock_at(*block, i) : nullptr;
+        if (!h) break;
+        run_taken_hammock(hart, *h, next + h->arm_a_bytes);
+        ctx->retired += h->arm_b.size();
+        i += h->arm_a;
+    }
     return kExit;
 }
 

@@ -8,6 +8,7 @@
 #include "jit/run_context.hpp"
 
 namespace tern {
+struct Block;
 struct BlockInsn;
 }
 namespace tern::jit {
@@ -38,10 +39,10 @@ uint32_t exec_insn(RunContext* ctx, const BlockInsn* insn) noexcept;
 // form. Returns what the load/store helpers below return, with `first` as there.
 uint32_t exec_fp(RunContext* ctx, const BlockInsn* insn, uint32_t first) noexcept;
 
-// Runs `count` instructions from `insn` on through exec_insn, as the rest of
-// the block, and returns kExit: state.pc must be the first one's PC and
-// ctx->retired must count every instruction before it.
-uint32_t interpret_rest(RunContext* ctx, const BlockInsn* insn, uint32_t count) noexcept;
+// Runs the rest of `block` from insns[from] on through exec_insn (taken
+// hammocks as the interpreter does), and returns kExit: state.pc must be
+// insns[from]'s PC and ctx->retired must count every instruction before it.
+uint32_t interpret_rest(RunContext* ctx, const Block* block, uint32_t from) noexcept;
 
 // The slow paths of inline loads and stores: exactly hart.load/hart.store.
 // A load writes x[rd] (kept zero for rd = 0). kExit when the access trapped
