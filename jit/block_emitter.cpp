@@ -171,9 +171,11 @@ class BlockEmitter {
     // Both arms of a hammock (cpu/code_cache.hpp), each instruction's result
     // kept or undone by a cmov on the branch condition: no host branch.
     void emit_hammock(const Hammock& h);
-    // One arm instruction: rd's old value is saved in kSaved and put back
-    // unless the predicate byte kTaken is `when_taken`.
-    void emit_predicated(const DecodedInsn& insn, bool when_taken);
+    void emit_arm_op(const DecodedInsn& insn);
+    // RunContext::hammock: x[r] before the hammock, or arm A's result.
+    enum HammockSlot { kBefore = 0, kArmA = 1 };
+    x86::Mem hammock_slot(HammockSlot which, unsigned r) const;
+    void copy_register(const x86::Mem& slot, unsigned r, bool to_slot);
     void compare_operands(const DecodedInsn& insn);
     x86::Mem xreg(unsigned r) const { return x86::qword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
     x86::Mem xreg32(unsigned r) const { return x86::dword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
@@ -1045,60 +1047,93 @@ void BlockEmitter::compare_operands(const DecodedInsn& insn) {
     }
 }
 
-// The hammock's condition (1: taken) in a byte register, and the value an
-// arm instruction's rd had before it. The arms' ops (is_predicable in
-// cpu/code_cache.cpp) are emitted by alu, set_if, lui and auipc, whose
-// scratch registers are rax and rcx alone.
+// The hammock's condition (1: taken), in a byte register that the arms'
+// ops leave alone: they are emitted by alu, set_if, lui and auipc (see
+// is_predicable in cpu/code_cache.cpp), whose scratch registers are rax and rcx.
 const x86::Gpb kTaken = x86::dl;
-const x86::Gp kSaved = x86::rsi;
 
-// A hammock (cpu/code_cache.hpp) without a host branch: both arms run, one
-// after the other, on the same straight line (so the register cache's view
-// of what is loaded holds on both paths), and each arm instruction's result
-// is undone unless its side was taken. The straight line's count of retired
-// instructions is arm A's; a taken branch corrects it by the difference.
+// A hammock (cpu/code_cache.hpp) without a host branch. Both arms run, on one
+// straight line (so the register cache's view of what is loaded holds on both
+// paths), from the same register values: the ones arm A writes are saved
+// first, its results put aside, the values restored; arm B runs; then one
+// cmov per written register picks arm A's result (or the value before, for a
+// register only arm B writes) unless the branch was taken. Only those cmovs
+// wait for the condition, so both arms compute while its operands load. The
+// straight line counts arm A's instructions as retired; a taken branch
+// corrects the count by the difference.
 void BlockEmitter::emit_hammock(const Hammock& h) {
     const DecodedInsn& branch = current_->insn;
+    const BlockInsn* const arm_a = current_ + 1;
+    uint32_t writes_a = 0, writes_b = 0;
+    for (const BlockInsn* bi = arm_a; bi != arm_a + h.arm_a; ++bi)
+        writes_a |= 1u << bi->insn.rd;
+    for (const BlockInsn& bi : h.arm_b)
+        writes_b |= 1u << bi.insn.rd;
+    writes_a &= ~1u, writes_b &= ~1u;
+    const uint32_t written = writes_a | writes_b;
     compare_operands(branch);
     a_.emit(Inst::setccFromCond(static_cast<CondCode>(op_table()[static_cast<size_t>(branch.op)].arg)), kTaken);
     ++pending_; // the branch retires either way
     offset_ += branch.len;
-    for (size_t i = 1; i <= h.arm_a; ++i) {
-        const BlockInsn& bi = block_.insns[h.branch + i];
-        emit_predicated(bi.insn, false);
+    auto for_each = [](uint32_t set, auto f) {
+        for (unsigned r = 1; r < 32; ++r)
+            if (set & (1u << r)) f(r);
+    };
+    for_each(written, [&](unsigned r) { copy_register(hammock_slot(kBefore, r), r, true); });
+    for (const BlockInsn* bi = arm_a; bi != arm_a + h.arm_a; ++bi) {
+        emit_arm_op(bi->insn);
         ++pending_;
-        offset_ += bi.insn.len;
+        offset_ += bi->insn.len;
     }
+    for_each(writes_a, [&](unsigned r) {
+        copy_register(hammock_slot(kArmA, r), r, true);
+        copy_register(hammock_slot(kBefore, r), r, false);
+    });
     const int64_t join = offset_;
     offset_ = h.arm_b_offset; // auipc in arm B reads its own PC
     for (const BlockInsn& bi : h.arm_b) {
-        emit_predicated(bi.insn, true);
+        emit_arm_op(bi.insn);
         offset_ += bi.insn.len;
     }
     offset_ = join;
-    if (const int32_t skew = static_cast<int32_t>(h.arm_b.size()) - h.arm_a) {
-        a_.lea(x86::rax, x86::ptr(kRetired, skew));
-        a_.test(kTaken, kTaken);
-        a_.cmovnz(kRetired, x86::rax);
-    }
+    const auto skew = static_cast<int32_t>(h.arm_b.size()) - h.arm_a;
+    if (skew) a_.lea(x86::rax, x86::ptr(kRetired, skew));
+    a_.test(kTaken, kTaken); // the flags of every cmov below: only movs in between
+    if (skew) a_.cmovnz(kRetired, x86::rax);
+    for_each(written, [&](unsigned r) {
+        const x86::Mem not_taken = hammock_slot(writes_a & (1u << r) ? kArmA : kBefore, r);
+        const asmjit::Operand value = regs_.read(r);
+        if (value.isReg()) {
+            a_.cmovz(regs_.dest(r), not_taken);
+            return;
+        }
+        a_.mov(x86::rax, value.as<x86::Mem>());
+        a_.cmovz(x86::rax, not_taken);
+        a_.mov(value.as<x86::Mem>(), x86::rax);
+    });
 }
 
-void BlockEmitter::emit_predicated(const DecodedInsn& insn, bool when_taken) {
+x86::Mem BlockEmitter::hammock_slot(HammockSlot which, unsigned r) const {
+    return ctx_field(offsetof(RunContext, hammock) + sizeof(uint64_t) * (32 * which + r));
+}
+
+// x[r] to `slot` (to_slot), or back from it, through its host register or state.x[].
+void BlockEmitter::copy_register(const x86::Mem& slot, unsigned r, bool to_slot) {
+    const asmjit::Operand value = regs_.read(r); // loads a cached register that is not yet
+    if (value.isReg()) {
+        const x86::Gp reg = to_slot ? value.as<x86::Gp>() : regs_.dest(r);
+        to_slot ? a_.mov(slot, reg) : a_.mov(reg, slot);
+        return;
+    }
+    a_.mov(x86::rax, to_slot ? value.as<x86::Mem>() : slot);
+    a_.mov(to_slot ? slot : value.as<x86::Mem>(), x86::rax);
+}
+
+void BlockEmitter::emit_arm_op(const DecodedInsn& insn) {
     const OpEmit& e = op_table()[static_cast<size_t>(insn.op)];
     if (!e.emit || !e.cache_aware || !e.pure)
         throw std::logic_error("jit: a hammock arm holds an op without an inline form"); // see kTaken
-    if (insn.rd == 0) return;
-    a_.emit(Inst::kIdMov, kSaved, regs_.read(insn.rd)); // loads a cached rd: the undo needs its value
-    (this->*e.emit)(insn, e);
-    a_.test(kTaken, kTaken);
-    const InstId undo = when_taken ? Inst::kIdCmovz : Inst::kIdCmovnz;
-    if (regs_.cached(insn.rd)) {
-        a_.emit(undo, regs_.dest(insn.rd), kSaved);
-    } else {
-        a_.mov(x86::rax, xreg(insn.rd));
-        a_.emit(undo, x86::rax, kSaved);
-        a_.mov(xreg(insn.rd), x86::rax);
-    }
+    if (insn.rd) (this->*e.emit)(insn, e);
 }
 
 void BlockEmitter::jal(const DecodedInsn& insn, const OpEmit&) {

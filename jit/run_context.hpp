@@ -42,6 +42,9 @@ struct RunContext {
     ChainSlot* chain_request = nullptr;
     // Where generated code jumps to return to the dispatcher (set by the trampoline).
     const void* epilogue = nullptr;
+    // Where a hammock (cpu/code_cache.hpp) keeps, per guest register, the
+    // value before it ([0]) and arm A's result ([1]) while arm B runs.
+    uint64_t hammock[2][32] = {};
 };
 
 // What a helper called from generated code tells it to do next.
