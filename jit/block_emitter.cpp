@@ -10,6 +10,8 @@
 #include <bit>
 #include <utility>
 #include <cstddef>
+#include <span>
+#include <string_view>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -176,7 +178,7 @@ class BlockEmitter {
     enum HammockSlot { kBefore = 0, kArmA = 1 };
     x86::Mem hammock_slot(HammockSlot which, unsigned r) const;
     void copy_register(const x86::Mem& slot, unsigned r, bool to_slot);
-    void compare_operands(const DecodedInsn& insn);
+    void compare(const asmjit::Operand& rs1, const asmjit::Operand& rs2);
     x86::Mem xreg(unsigned r) const { return x86::qword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
     x86::Mem xreg32(unsigned r) const { return x86::dword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
     x86::Mem pc_field() const { return x86::qword_ptr(kState, l_.pc); }
@@ -1019,7 +1021,7 @@ void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
     const bool last = current_ == &block_.insns.back();
     if (!last && insn.imm == insn.len) return; // both ways lead to the next instruction
     Label taken = a_.newLabel();
-    compare_operands(insn);
+    compare(rs(insn.rs1), insn.rs2 ? rs(insn.rs2) : asmjit::Operand(Imm(0)));
     a_.emit(Inst::jccFromCond(static_cast<CondCode>(e.arg)), taken);
     const unsigned retired = pending_ + 1; // the branch retires whichever way it goes
     const int64_t target = offset_ + insn.imm;
@@ -1036,9 +1038,9 @@ void BlockEmitter::branch(const DecodedInsn& insn, const OpEmit& e) {
     ended_ = true;
 }
 
-// Flags for a conditional branch: x[rs1] compared with x[rs2].
-void BlockEmitter::compare_operands(const DecodedInsn& insn) {
-    const asmjit::Operand rs1 = rs(insn.rs1), rs2 = insn.rs2 ? rs(insn.rs2) : asmjit::Operand(Imm(0));
+// Flags for a conditional branch: x[rs1] compared with x[rs2] (their
+// register or memory operands, or an immediate 0 for x0 as rs2).
+void BlockEmitter::compare(const asmjit::Operand& rs1, const asmjit::Operand& rs2) {
     if (rs1.isReg() || !rs2.isMem()) {
         a_.emit(Inst::kIdCmp, rs1, rs2);
     } else {
@@ -1047,48 +1049,52 @@ void BlockEmitter::compare_operands(const DecodedInsn& insn) {
     }
 }
 
-// The hammock's condition (1: taken), in a byte register that the arms'
-// ops leave alone: they are emitted by alu, set_if, lui and auipc (see
-// is_predicable in cpu/code_cache.cpp), whose scratch registers are rax and rcx.
-const x86::Gpb kTaken = x86::dl;
-
-// A hammock (cpu/code_cache.hpp) without a host branch. Both arms run, on one
-// straight line (so the register cache's view of what is loaded holds on both
-// paths), from the same register values: the ones arm A writes are saved
-// first, its results put aside, the values restored; arm B runs; then one
-// cmov per written register picks arm A's result (or the value before, for a
-// register only arm B writes) unless the branch was taken. Only those cmovs
-// wait for the condition, so both arms compute while its operands load. The
-// straight line counts arm A's instructions as retired; a taken branch
-// corrects the count by the difference.
+// A hammock (cpu/code_cache.hpp) without a host branch. Both arms run, one
+// after the other on one straight line (so the register cache's view of what
+// is loaded holds on both paths), from the same register values: a register
+// arm A writes and arm B reads is saved first and restored after arm A. Then
+// the branch's comparison, on the values from before, and one cmov per
+// written register pick each one's value on the way taken: arm A's result
+// (put aside when arm B overwrites it), arm B's, or the value before. Only
+// those cmovs wait for the comparison, so both arms compute while its
+// operands load. The straight line counts arm A's instructions as retired;
+// the taken way corrects the count by the difference.
 void BlockEmitter::emit_hammock(const Hammock& h) {
     const DecodedInsn& branch = current_->insn;
     const BlockInsn* const arm_a = current_ + 1;
-    uint32_t writes_a = 0, writes_b = 0;
-    for (const BlockInsn* bi = arm_a; bi != arm_a + h.arm_a; ++bi)
-        writes_a |= 1u << bi->insn.rd;
-    for (const BlockInsn& bi : h.arm_b)
-        writes_b |= 1u << bi.insn.rd;
-    writes_a &= ~1u, writes_b &= ~1u;
-    const uint32_t written = writes_a | writes_b;
-    compare_operands(branch);
-    a_.emit(Inst::setccFromCond(static_cast<CondCode>(op_table()[static_cast<size_t>(branch.op)].arg)), kTaken);
-    ++pending_; // the branch retires either way
-    offset_ += branch.len;
+    const std::span<const BlockInsn> arm_a_insns(arm_a, h.arm_a);
+    auto writes = [](std::span<const BlockInsn> arm) {
+        uint32_t set = 0;
+        for (const BlockInsn& bi : arm)
+            set |= 1u << bi.insn.rd;
+        return set & ~1u;
+    };
+    const uint32_t writes_a = writes(arm_a_insns), writes_b = writes(h.arm_b);
+    uint32_t reads_b = 0, written_b = 0; // arm B's reads of values from before it
+    for (const BlockInsn& bi : h.arm_b) {
+        const std::string_view operands = op_info(bi.insn.op).operands;
+        if (operands.find("xs1") != operands.npos) reads_b |= (1u << bi.insn.rs1) & ~written_b;
+        if (operands.find("xs2") != operands.npos) reads_b |= (1u << bi.insn.rs2) & ~written_b;
+        written_b |= 1u << bi.insn.rd;
+    }
+    const uint32_t compared = ((1u << branch.rs1) | (1u << branch.rs2)) & ~1u;
+    const uint32_t restored = writes_a & reads_b;
+    const uint32_t keep_a = writes_a & (writes_b | restored); // arm A's results that arm B's run overwrites
+    const uint32_t keep_before = restored | (writes_a ^ writes_b) | (compared & (writes_a | writes_b));
     auto for_each = [](uint32_t set, auto f) {
         for (unsigned r = 1; r < 32; ++r)
             if (set & (1u << r)) f(r);
     };
-    for_each(written, [&](unsigned r) { copy_register(hammock_slot(kBefore, r), r, true); });
-    for (const BlockInsn* bi = arm_a; bi != arm_a + h.arm_a; ++bi) {
-        emit_arm_op(bi->insn);
+    ++pending_; // the branch retires either way
+    offset_ += branch.len;
+    for_each(keep_before, [&](unsigned r) { copy_register(hammock_slot(kBefore, r), r, true); });
+    for (const BlockInsn& bi : arm_a_insns) {
+        emit_arm_op(bi.insn);
         ++pending_;
-        offset_ += bi->insn.len;
+        offset_ += bi.insn.len;
     }
-    for_each(writes_a, [&](unsigned r) {
-        copy_register(hammock_slot(kArmA, r), r, true);
-        copy_register(hammock_slot(kBefore, r), r, false);
-    });
+    for_each(keep_a, [&](unsigned r) { copy_register(hammock_slot(kArmA, r), r, true); });
+    for_each(restored, [&](unsigned r) { copy_register(hammock_slot(kBefore, r), r, false); });
     const int64_t join = offset_;
     offset_ = h.arm_b_offset; // auipc in arm B reads its own PC
     for (const BlockInsn& bi : h.arm_b) {
@@ -1097,18 +1103,28 @@ void BlockEmitter::emit_hammock(const Hammock& h) {
     }
     offset_ = join;
     const auto skew = static_cast<int32_t>(h.arm_b.size()) - h.arm_a;
-    if (skew) a_.lea(x86::rax, x86::ptr(kRetired, skew));
-    a_.test(kTaken, kTaken); // the flags of every cmov below: only movs in between
-    if (skew) a_.cmovnz(kRetired, x86::rax);
-    for_each(written, [&](unsigned r) {
-        const x86::Mem not_taken = hammock_slot(writes_a & (1u << r) ? kArmA : kBefore, r);
+    if (skew) a_.lea(x86::rcx, x86::ptr(kRetired, skew));
+    auto before = [&](unsigned r) {
+        return r && (compared & (writes_a | writes_b) & (1u << r)) ? asmjit::Operand(hammock_slot(kBefore, r))
+                                                                  : regs_.read(r);
+    };
+    compare(before(branch.rs1), branch.rs2 ? before(branch.rs2) : asmjit::Operand(Imm(0)));
+    // The flags of every cmov below: only movs in between.
+    const auto taken = static_cast<CondCode>(op_table()[static_cast<size_t>(branch.op)].arg);
+    const InstId if_taken = Inst::cmovccFromCond(taken), if_not = Inst::cmovccFromCond(x86::negateCond(taken));
+    if (skew) a_.emit(if_taken, kRetired, x86::rcx);
+    for_each(writes_a | writes_b, [&](unsigned r) {
+        // Holds arm B's result, or (not written or restored for arm B) arm A's or the value before.
+        const bool from_a = keep_a & (1u << r), b_has_a = (writes_a & ~writes_b & ~restored) & (1u << r);
+        const x86::Mem other = hammock_slot(from_a ? kArmA : kBefore, r);
+        const InstId pick = b_has_a ? if_taken : if_not;
         const asmjit::Operand value = regs_.read(r);
         if (value.isReg()) {
-            a_.cmovz(regs_.dest(r), not_taken);
+            a_.emit(pick, regs_.dest(r), other);
             return;
         }
         a_.mov(x86::rax, value.as<x86::Mem>());
-        a_.cmovz(x86::rax, not_taken);
+        a_.emit(pick, x86::rax, other);
         a_.mov(value.as<x86::Mem>(), x86::rax);
     });
 }
