@@ -177,7 +177,7 @@ class BlockEmitter {
     // RunContext::hammock: x[r] before the hammock, or arm A's result.
     enum HammockSlot { kBefore = 0, kArmA = 1 };
     x86::Mem hammock_slot(HammockSlot which, unsigned r) const;
-    void copy_register(const x86::Mem& slot, unsigned r, bool to_slot);
+    void copy_register(const asmjit::Operand& place, unsigned r, bool to_place);
     void compare(const asmjit::Operand& rs1, const asmjit::Operand& rs2);
     x86::Mem xreg(unsigned r) const { return x86::qword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
     x86::Mem xreg32(unsigned r) const { return x86::dword_ptr(kState, l_.x + 8 * static_cast<int32_t>(r)); }
@@ -1049,6 +1049,10 @@ void BlockEmitter::compare(const asmjit::Operand& rs1, const asmjit::Operand& rs
     }
 }
 
+// Free while a hammock's arms run: their ops are emitted by alu, set_if, lui
+// and auipc (is_predicable in cpu/code_cache.cpp), which use rax and rcx alone.
+const std::array<x86::Gp, 2> kHammockScratch = {x86::rdx, x86::rsi};
+
 // A hammock (cpu/code_cache.hpp) without a host branch. Both arms run, one
 // after the other on one straight line (so the register cache's view of what
 // is loaded holds on both paths), from the same register values: a register
@@ -1085,16 +1089,30 @@ void BlockEmitter::emit_hammock(const Hammock& h) {
         for (unsigned r = 1; r < 32; ++r)
             if (set & (1u << r)) f(r);
     };
+    // The values from before in the two scratch registers the arms' ops leave
+    // alone (see kHammockScratch), the restored ones first: arm B waits for
+    // those, and a register copy is quicker than a store and a reload.
+    std::array<int, 32> scratch_of;
+    scratch_of.fill(-1);
+    size_t scratch_used = 0;
+    for (const uint32_t set : {restored, keep_before & ~restored})
+        for_each(set, [&](unsigned r) {
+            if (scratch_used < kHammockScratch.size()) scratch_of[r] = static_cast<int>(scratch_used++);
+        });
+    auto before = [&](unsigned r) -> asmjit::Operand {
+        if (scratch_of[r] >= 0) return kHammockScratch[static_cast<size_t>(scratch_of[r])];
+        return hammock_slot(kBefore, r);
+    };
     ++pending_; // the branch retires either way
     offset_ += branch.len;
-    for_each(keep_before, [&](unsigned r) { copy_register(hammock_slot(kBefore, r), r, true); });
+    for_each(keep_before, [&](unsigned r) { copy_register(before(r), r, true); });
     for (const BlockInsn& bi : arm_a_insns) {
         emit_arm_op(bi.insn);
         ++pending_;
         offset_ += bi.insn.len;
     }
     for_each(keep_a, [&](unsigned r) { copy_register(hammock_slot(kArmA, r), r, true); });
-    for_each(restored, [&](unsigned r) { copy_register(hammock_slot(kBefore, r), r, false); });
+    for_each(restored, [&](unsigned r) { copy_register(before(r), r, false); });
     const int64_t join = offset_;
     offset_ = h.arm_b_offset; // auipc in arm B reads its own PC
     for (const BlockInsn& bi : h.arm_b) {
@@ -1104,11 +1122,10 @@ void BlockEmitter::emit_hammock(const Hammock& h) {
     offset_ = join;
     const auto skew = static_cast<int32_t>(h.arm_b.size()) - h.arm_a;
     if (skew) a_.lea(x86::rcx, x86::ptr(kRetired, skew));
-    auto before = [&](unsigned r) {
-        return r && (compared & (writes_a | writes_b) & (1u << r)) ? asmjit::Operand(hammock_slot(kBefore, r))
-                                                                  : regs_.read(r);
+    auto compared_value = [&](unsigned r) {
+        return r && (compared & (writes_a | writes_b) & (1u << r)) ? before(r) : regs_.read(r);
     };
-    compare(before(branch.rs1), branch.rs2 ? before(branch.rs2) : asmjit::Operand(Imm(0)));
+    compare(compared_value(branch.rs1), branch.rs2 ? compared_value(branch.rs2) : asmjit::Operand(Imm(0)));
     // The flags of every cmov below: only movs in between.
     const auto taken = static_cast<CondCode>(op_table()[static_cast<size_t>(branch.op)].arg);
     const InstId if_taken = Inst::cmovccFromCond(taken), if_not = Inst::cmovccFromCond(x86::negateCond(taken));
@@ -1116,7 +1133,7 @@ void BlockEmitter::emit_hammock(const Hammock& h) {
     for_each(writes_a | writes_b, [&](unsigned r) {
         // Holds arm B's result, or (not written or restored for arm B) arm A's or the value before.
         const bool from_a = keep_a & (1u << r), b_has_a = (writes_a & ~writes_b & ~restored) & (1u << r);
-        const x86::Mem other = hammock_slot(from_a ? kArmA : kBefore, r);
+        const asmjit::Operand other = from_a ? asmjit::Operand(hammock_slot(kArmA, r)) : before(r);
         const InstId pick = b_has_a ? if_taken : if_not;
         const asmjit::Operand value = regs_.read(r);
         if (value.isReg()) {
@@ -1133,16 +1150,17 @@ x86::Mem BlockEmitter::hammock_slot(HammockSlot which, unsigned r) const {
     return ctx_field(offsetof(RunContext, hammock) + sizeof(uint64_t) * (32 * which + r));
 }
 
-// x[r] to `slot` (to_slot), or back from it, through its host register or state.x[].
-void BlockEmitter::copy_register(const x86::Mem& slot, unsigned r, bool to_slot) {
+// x[r] to `place` (to_place), or back from it: a register or memory, through
+// x[r]'s host register or state.x[].
+void BlockEmitter::copy_register(const asmjit::Operand& place, unsigned r, bool to_place) {
     const asmjit::Operand value = regs_.read(r); // loads a cached register that is not yet
-    if (value.isReg()) {
-        const x86::Gp reg = to_slot ? value.as<x86::Gp>() : regs_.dest(r);
-        to_slot ? a_.mov(slot, reg) : a_.mov(reg, slot);
+    if (value.isReg() || place.isReg()) {
+        const asmjit::Operand x = value.isReg() && !to_place ? asmjit::Operand(regs_.dest(r)) : value;
+        a_.emit(Inst::kIdMov, to_place ? place : x, to_place ? x : place);
         return;
     }
-    a_.mov(x86::rax, to_slot ? value.as<x86::Mem>() : slot);
-    a_.mov(to_slot ? slot : value.as<x86::Mem>(), x86::rax);
+    a_.mov(x86::rax, to_place ? value.as<x86::Mem>() : place.as<x86::Mem>());
+    a_.mov(to_place ? place.as<x86::Mem>() : value.as<x86::Mem>(), x86::rax);
 }
 
 void BlockEmitter::emit_arm_op(const DecodedInsn& insn) {
