@@ -174,6 +174,7 @@ class BlockEmitter {
     // kept or undone by a cmov on the branch condition: no host branch.
     void emit_hammock(const Hammock& h);
     void emit_arm_op(const DecodedInsn& insn);
+    bool zero_extend_shift(const DecodedInsn& first, const DecodedInsn& second);
     // RunContext::hammock: x[r] before the hammock, or arm A's result.
     enum HammockSlot { kBefore = 0, kArmA = 1 };
     x86::Mem hammock_slot(HammockSlot which, unsigned r) const;
@@ -444,6 +445,11 @@ void BlockEmitter::emit() {
             if (++hammock == hammocks_end) hammock = nullptr;
             continue;
         }
+        if (options_.inline_ops && bi + 1 != block_.insns.data() + block_.insns.size() &&
+            zero_extend_shift(bi->insn, bi[1].insn)) {
+            ++bi; // emitted with it
+            continue;
+        }
         counted_ = false;
         const OpEmit& e = table[static_cast<size_t>(bi->insn.op)];
         if (!options_.inline_ops || !e.emit) {
@@ -473,6 +479,30 @@ void BlockEmitter::emit() {
         auto f = std::move(deferred_[i]);
         f();
     }
+}
+
+// `slli t, x, 32` then `srli d, t, k`: the zero-extended low word of x
+// shifted (RV64's way to index by an unsigned int, 3 instructions on x86 for
+// each of the two). d straight from x's low word takes one shift, and does
+// not wait for t. Both instructions retire; emitted here, or false.
+bool BlockEmitter::zero_extend_shift(const DecodedInsn& first, const DecodedInsn& second) {
+    if (first.op != Op::slli || first.imm != 32 || first.rd == 0 || second.op != Op::srli ||
+        second.rs1 != first.rd || second.rd == 0)
+        return false;
+    const asmjit::Operand low = regs_.read(first.rs1, 32);
+    const bool only_d = second.rd == first.rd; // t is d: its first value is never seen
+    const bool direct = only_d && regs_.cached(second.rd);
+    const x86::Gp d = direct ? regs_.dest(second.rd) : x86::Gp(x86::rdx); // alu's slli leaves rdx alone
+    a_.emit(Inst::kIdMov, d.r32(), low); // zero-extends
+    if (second.imm < 32)
+        a_.shl(d, Imm(32 - second.imm));
+    else if (second.imm > 32)
+        a_.shr(d, Imm(second.imm - 32));
+    if (!only_d) alu(first, op_table()[static_cast<size_t>(Op::slli)]);
+    if (!direct) regs_.write(second.rd, x86::rdx);
+    pending_ += 2;
+    offset_ += first.len + second.len;
+    return true;
 }
 
 // ---- building blocks ----

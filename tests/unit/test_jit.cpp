@@ -3,6 +3,7 @@
 // middle of a block, self-modifying code, chaining and unchaining, cache flushes.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <string_view>
 #include <vector>
 
@@ -117,11 +118,45 @@ TEST_CASE("jit: inline results are the architectural values") {
     CHECK(p.jit.hart.state.csr.minstret == 12); // and the final jal of the block
 }
 
+TEST_CASE("jit: slli 32 then srli (an unsigned int index) gives both results, whichever registers") {
+    struct Pair {
+        unsigned t, x, d; // slli t, x, 32; srli d, t, k
+    };
+    for (const int variant : {0, 1, 2})
+        for (const Pair r : {Pair{6, 5, 6}, Pair{6, 5, 7}, Pair{5, 5, 7}, Pair{6, 5, 5}, Pair{5, 5, 5}})
+            for (const int64_t k : {0, 1, 30, 32, 33, 63}) {
+                CAPTURE(variant);
+                CAPTURE(r.t);
+                CAPTURE(r.x);
+                CAPTURE(r.d);
+                CAPTURE(k);
+                jit::EngineOptions options;
+                options.emit.cache_in_every_block = variant == 1;
+                options.emit.cache_registers = variant != 2;
+                LockstepPair p(options);
+                p.write_code(kCode, {encode(Op::slli, r.t, r.x, 0, 32), encode(Op::srli, r.d, r.t, 0, k),
+                                     encode(Op::add, 8, 5, 6), kSpin});
+                const uint64_t x = 0x9234'5678'dead'beefull;
+                p.set_x(5, x);
+                p.set_x(6, 11);
+                p.set_x(7, 12);
+                p.run_to(kCode + 12);
+                const uint64_t t = x << 32, d = t >> k;
+                std::array<uint64_t, 8> want{};
+                want[5] = x, want[6] = 11, want[7] = 12;
+                want[r.t] = t;
+                want[r.d] = d;
+                for (unsigned i = 5; i <= 7; ++i)
+                    CHECK(p.jit.hart.state.x[i] == want[i]);
+                CHECK(p.jit.hart.state.x[8] == want[5] + want[6]);
+            }
+}
+
 TEST_CASE("jit: division by zero and signed overflow give RISC-V's results") {
     LockstepPair p;
     p.write_code(kCode, {encode(Op::addi, 5, 0, 0, -1), encode(Op::slli, 5, 5, 0, 63), // x5 = -2^63
-                         encode(Op::addi, 6, 0, 0, -1),                                  // x6 = -1
-                         encode(Op::lui, 12, 0, 0, -0x8000'0000ll),                      // x12 = -2^31
+                         encode(Op::addi, 6, 0, 0, -1),                                // x6 = -1
+                         encode(Op::lui, 12, 0, 0, -0x8000'0000ll),                    // x12 = -2^31
                          encode(Op::div, 7, 5, 6), encode(Op::rem, 8, 5, 6), encode(Op::divu, 9, 5, 0),
                          encode(Op::remu, 10, 5, 0), encode(Op::divw, 11, 12, 6), encode(Op::remw, 13, 12, 6),
                          encode(Op::divuw, 14, 5, 0), encode(Op::remuw, 15, 12, 0), encode(Op::div, 16, 5, 0),
@@ -159,7 +194,8 @@ TEST_CASE("jit: loads and stores on the fast path, across pages, misaligned and 
         for (int64_t imm : {0, -1, 2047})
             for (unsigned rd : {7u, 0u, 8u}) {
                 const bool is_store = op_info(op).imm == ImmKind::S;
-                p.write_code(kCode, {encode(op, is_store ? 0 : rd, 8, 9, imm), encode(Op::addi, 8, 8, 0, 0), kSpin});
+                p.write_code(kCode,
+                             {encode(op, is_store ? 0 : rd, 8, 9, imm), encode(Op::addi, 8, 8, 0, 0), kSpin});
                 for (uint64_t addr : addresses) {
                     p.set_x(8, addr - imm);
                     p.set_x(9, 0x1122'3344'5566'7788ull);
@@ -183,13 +219,16 @@ TEST_CASE("jit: a loop's loads and stores alternate between pages with different
     std::vector<uint32_t> between; // between the two loads
     SUBCASE("straight") {}
     SUBCASE("a helper call between the loads") { between = {encode(Op::orc_b, 13, 5, 0, 0)}; }
-    SUBCASE("the dispatcher between the loads") { between = {encode(Op::csrrs, 14, 0, 0, 0x140)}; } // sscratch
+    SUBCASE("the dispatcher between the loads") {
+        between = {encode(Op::csrrs, 14, 0, 0, 0x140)};
+    } // sscratch
     LockstepPair p;
     constexpr uint64_t kV = 1, kR = 2, kW = 4, kX = 8, kA = 64, kD = 128;
     const uint64_t root = kCode + 0x20000, mid = root + 0x1000, leaf = root + 0x2000;
     const uint64_t va = 0x4000'0000;
     auto pte = [](uint64_t paddr, uint64_t flags) { return (paddr >> 12) << 10 | flags; };
-    p.write(root + 2 * 8, 8, pte(kCode & ~((1ull << 30) - 1), kV | kR | kW | kX | kA | kD)); // identity gigapage
+    p.write(root + 2 * 8, 8,
+            pte(kCode & ~((1ull << 30) - 1), kV | kR | kW | kX | kA | kD)); // identity gigapage
     p.write(root + 1 * 8, 8, pte(mid, kV));
     p.write(mid, 8, pte(leaf, kV));
     p.write(leaf, 8, pte(kData + 0x1000, kV | kR | kW | kA | kD));
@@ -200,11 +239,11 @@ TEST_CASE("jit: a loop's loads and stores alternate between pages with different
     code.insert(code.end(), between.begin(), between.end());
     const auto loop_length = static_cast<int64_t>(code.size() + 6);
     for (uint32_t word : {
-             encode(Op::ld, 6, 11, 0, 8),                     // x6 = [va + 0x1008] (kData + 8)
-             encode(Op::add, 7, 7, 5),                        //
-             encode(Op::sd, 0, 11, 7, 8),                     // [va + 0x1008] = x7
-             encode(Op::add, 7, 7, 6),                        //
-             encode(Op::addi, 12, 12, 0, -1),                 //
+             encode(Op::ld, 6, 11, 0, 8),                       // x6 = [va + 0x1008] (kData + 8)
+             encode(Op::add, 7, 7, 5),                          //
+             encode(Op::sd, 0, 11, 7, 8),                       // [va + 0x1008] = x7
+             encode(Op::add, 7, 7, 6),                          //
+             encode(Op::addi, 12, 12, 0, -1),                   //
              encode(Op::bne, 0, 12, 0, -4 * (loop_length - 1)), // 100 times
              kSpin,
          })
