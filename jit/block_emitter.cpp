@@ -609,6 +609,7 @@ void BlockEmitter::exit_to(int64_t delta, unsigned retired, const RegisterCache:
         return;
     }
     // Back to the warm entry, with the checks of a chained jump (goto_static).
+    regs_.widen(regs.narrow);
     regs_.reload(regs_.allocated() & ~regs.loaded);
     a_.cmp(kRetired, ctx_field(offsetof(RunContext, limit)));
     a_.jb(chain_entry_);
@@ -664,7 +665,7 @@ void BlockEmitter::slow_path_call(const Label& slow, const Label& done, const Gu
     defer([this, slow, done, vaddr, trapped, stopped, fn, third_arg, offset = offset_, counted = counted_before(),
            first = current_ == &block_.insns.front(), before, after] {
         a_.bind(slow);
-        regs_.store(before.dirty); // the helper, and a trap, see state.x[]
+        regs_.write_back(before); // the helper, and a trap, see state.x[]
         a_.lea(x86::rsi, x86::ptr(vaddr.base, vaddr.offset)); // before rdi: the base may be rdi
         store_pc(offset); // xepc and the guest-error log need the PC
         a_.mov(x86::rdi, kCtx);
@@ -693,7 +694,7 @@ void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) 
     const int64_t target_in_page = static_cast<int64_t>(block_.paddr & (Tlb::kPageSize - 1)) + delta;
     const bool same_page = target_in_page >= 0 && target_in_page < static_cast<int64_t>(Tlb::kPageSize);
     if (!options_.chain || !same_page || cb_.exit_count == cb_.exits.size()) {
-        regs_.store(regs.dirty);
+        regs_.write_back(regs);
         store_pc(delta);
         a_.jmp(kEpilogue);
         return;
@@ -703,6 +704,7 @@ void BlockEmitter::goto_static(int64_t delta, const RegisterCache::State& regs) 
     // assignment is entered at its chain entry as they are; for any other,
     // the slot goes through `cold`, which writes them back, to its load entry.
     // state.pc and state.x[] are written when the jump leaves to the dispatcher.
+    regs_.widen(regs.narrow);
     regs_.reload(regs_.allocated() & ~regs.loaded);
     a_.lea(kPcBase, x86::ptr(kPcBase, static_cast<int32_t>(delta)));
     ChainSlot& slot = cb_.exits[cb_.exit_count++];
@@ -821,7 +823,7 @@ void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
         return;
     }
     // A W op into a cached rd: computed in rd's low half (addw/addiw with
-    // lea, any op when rd is rs1), then sign-extended in place.
+    // lea, any op when rd is rs1), and left narrow (RegisterCache::State).
     if (e.word && regs_.cached(insn.rd)) {
         const asmjit::Operand src1 = rs32(r1);
         const asmjit::Operand src2 = has_imm ? asmjit::Operand(Imm(insn.imm)) : rs32(r2);
@@ -835,7 +837,7 @@ void BlockEmitter::alu(const DecodedInsn& insn, const OpEmit& e) {
                 a_.lea(d.r32(), x86::ptr(src1.as<x86::Gp>().r64(), src2.as<x86::Gp>().r64()));
             else
                 a_.emit(e.inst, d.r32(), shift && !has_imm ? asmjit::Operand(x86::cl) : src2);
-            a_.movsxd(d, d.r32());
+            regs_.set_narrow(insn.rd); // sign-extended where a 64-bit reader needs it
             return;
         }
     }

@@ -39,6 +39,7 @@ uint32_t RegisterCache::allocated() const {
 x86::Gp RegisterCache::dest(unsigned r) {
     state_.loaded |= 1u << r;
     state_.dirty |= 1u << r;
+    state_.narrow &= ~(1u << r);
     return host(r);
 }
 
@@ -63,6 +64,10 @@ asmjit::Operand RegisterCache::read(unsigned r, unsigned bits) {
         state_.loaded |= bit;
     }
     const x86::Gp h = host(r);
+    if (bits == 64 && (state_.narrow & bit)) {
+        a_.movsxd(h, h.r32());
+        state_.narrow &= ~bit;
+    }
     switch (bits) {
     case 8: return h.r8();
     case 16: return h.r16();
@@ -85,6 +90,11 @@ void RegisterCache::write_imm(unsigned r, int32_t value) {
         return;
     }
     a_.mov(dest(r), asmjit::Imm(value));
+}
+
+void RegisterCache::widen(uint32_t narrow) {
+    for (unsigned r = 1; r < 32; ++r)
+        if (narrow & (1u << r)) a_.movsxd(host(r), host(r).r32());
 }
 
 void RegisterCache::store(uint32_t dirty) {

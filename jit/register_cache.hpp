@@ -18,6 +18,9 @@ class RegisterCache {
     struct State {
         uint32_t loaded = 0; // the host register holds x[r]
         uint32_t dirty = 0;  // ... and state.x[r] does not yet
+        // ... but only in its low half: x[r] is that word sign-extended (a
+        // *W op's result, extended only where a 64-bit reader needs it).
+        uint32_t narrow = 0;
     };
 
     // `state` holds the HartState*, `x` is the displacement of x[] from it.
@@ -35,8 +38,9 @@ class RegisterCache {
     uint64_t assignment_key() const;
 
     // x[r] as an operand of `bits` (64, 32, 16, 8): its host register, loaded
-    // at its first use, or its memory slot. Read every operand of an
-    // instruction before its code branches, so both paths see the same state.
+    // at its first use (and sign-extended for a 64-bit read when narrow), or
+    // its memory slot. Read every operand of an instruction before its code
+    // branches, so both paths see the same state.
     asmjit::Operand read(unsigned r, unsigned bits = 64);
     // x[r] (r != 0) = a 64-bit register or a sign-extended 32-bit immediate.
     void write(unsigned r, const asmjit::x86::Gp& value);
@@ -44,16 +48,26 @@ class RegisterCache {
     // The host register of a cached x[r] that the caller is about to set in
     // full (read the other operands first: x[r] may be one of them).
     asmjit::x86::Gp dest(unsigned r);
+    // The caller has just set only the low word of dest(r) (see State::narrow).
+    void set_narrow(unsigned r) { state_.narrow |= 1u << r; }
 
     const State& state() const { return state_; }
-    // Stores the host copies in `dirty` to state.x[].
+    // Sign-extends the host copies in `narrow` in place (the state is the
+    // caller's: where code leaves the straight line with a saved State).
+    void widen(uint32_t narrow);
+    // Stores the host copies in `dirty` to state.x[] (widen narrow ones first).
     void store(uint32_t dirty);
+    // widen and store for a saved state.
+    void write_back(const State& s) {
+        widen(s.narrow);
+        store(s.dirty);
+    }
     // Loads the host copies in `loaded` from state.x[].
     void reload(uint32_t loaded);
     // On the straight line: state.x[] becomes current, the copies stay loaded.
     void clean() {
-        store(state_.dirty);
-        state_.dirty = 0;
+        write_back(state_);
+        state_.dirty = state_.narrow = 0;
     }
     // After code that may change state.x[] or the host registers (a helper):
     // nothing is loaded any more (clean() first).
