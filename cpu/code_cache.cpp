@@ -48,6 +48,18 @@ bool is_conditional_branch(Op op) {
 }
 } // namespace
 
+bool is_csr_access(Op op) {
+    switch (op) {
+    case Op::csrrw:
+    case Op::csrrs:
+    case Op::csrrc:
+    case Op::csrrwi:
+    case Op::csrrsi:
+    case Op::csrrci: return true;
+    default: return false;
+    }
+}
+
 bool is_predicable(Op op) {
     switch (op) {
     case Op::lui:
@@ -94,17 +106,6 @@ bool opposite(Op a, Op b) {
     for (auto [x, y] : kPairs)
         if ((a == x && b == y) || (a == y && b == x)) return true;
     return false;
-}
-bool is_csr_access(Op op) {
-    switch (op) {
-    case Op::csrrw:
-    case Op::csrrs:
-    case Op::csrrc:
-    case Op::csrrwi:
-    case Op::csrrsi:
-    case Op::csrrci: return true;
-    default: return false;
-    }
 }
 // The instruction at `offset` of the page; false when it does not fit in the page.
 bool decode_at(const uint8_t* page_host, uint64_t offset, DecodedInsn& insn) {
@@ -164,8 +165,10 @@ CodeCache::CodeCache(Bus& bus, unsigned owner) : bus_(bus), owner_(owner) {
     bus_.add_store_observer([this](uint64_t paddr, unsigned size, PageFlags flags, int hart) {
         if (!(flags & code_flag(owner_))) return;
         auto drop = [&](uint64_t page) {
-            if (hart == static_cast<int>(owner_) || !on_remote_store) invalidate_page(page);
-            else on_remote_store(page & ~0xfffull);
+            if (hart == static_cast<int>(owner_) || !on_remote_store)
+                invalidate_page(page);
+            else
+                on_remote_store(page & ~0xfffull);
         };
         drop(paddr);
         if (((paddr + size - 1) ^ paddr) >> 12) drop(paddr + size - 1);

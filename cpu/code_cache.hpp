@@ -38,17 +38,20 @@ struct BlockInsn {
 //   where the join's goes when the join's does not (same operands, opposite
 //   condition, targets swapped), so running the join after arm B takes the
 //   same path with the same state: both retire one branch, and neither can trap.
+// csrrw, csrrs, csrrc and their immediate forms.
+bool is_csr_access(Op op);
+
 // Integer ops that write only rd and never trap: what a hammock's arms may
 // hold. The JIT emits each of them inline with scratch registers that its
 // predicated form does not need (jit/block_emitter.cpp, emit_hammock).
 bool is_predicable(Op op);
 
 struct Hammock {
-    uint16_t branch = 0;             // index in Block::insns
-    uint16_t arm_a = 0;              // insns[branch + 1 .. branch + arm_a]
-    uint16_t arm_a_bytes = 0;        // their length: the join is that far after the branch's end
-    int32_t arm_b_offset = 0;        // arm B's first instruction (the branch target) from the block's start
-    std::vector<BlockInsn> arm_b;    // without its final branch (the join stands in for it)
+    uint16_t branch = 0;          // index in Block::insns
+    uint16_t arm_a = 0;           // insns[branch + 1 .. branch + arm_a]
+    uint16_t arm_a_bytes = 0;     // their length: the join is that far after the branch's end
+    int32_t arm_b_offset = 0;     // arm B's first instruction (the branch target) from the block's start
+    std::vector<BlockInsn> arm_b; // without its final branch (the join stands in for it)
     size_t join() const { return branch + 1u + arm_a; }
 };
 

@@ -27,17 +27,6 @@ uint32_t trap_taken(RunContext* ctx, Hart& hart, bool first) {
     if (first) ++ctx->zero_blocks;
     return kExit;
 }
-bool is_csr_access(Op op) {
-    switch (op) {
-    case Op::csrrw:
-    case Op::csrrs:
-    case Op::csrrc:
-    case Op::csrrwi:
-    case Op::csrrsi:
-    case Op::csrrci: return true;
-    default: return false;
-    }
-}
 
 } // namespace
 

@@ -147,12 +147,7 @@ TEST_CASE("hammock: if-else, every direction, on both engines with the branches'
                 CAPTURE(csr);
                 LockstepPair p(register_variant(variant));
                 p.write_code(kCode, if_else_program(csr));
-                p.set_x(5, c.x5);
-                p.set_x(6, c.x6);
-                p.set_x(9, c.x9);
-                p.set_x(10, c.x10);
-                p.set_x(8, 100);
-                p.set_x(13, 0xdead);
+                p.set_x({{5, c.x5}, {6, c.x6}, {9, c.x9}, {10, c.x10}, {8, 100}, {13, 0xdead}});
                 p.set_pc(kCode);
                 p.run_to(kCode + 0x2c);
                 for (Hart* h : {&p.jit.hart, &p.ref.hart}) {
@@ -177,12 +172,7 @@ TEST_CASE("hammock: if-then, both directions, on both engines with the branch's 
             CAPTURE(skip);
             LockstepPair p(register_variant(variant));
             p.write_code(kCode, if_then_program());
-            p.set_x(5, skip ? 1 : 2);
-            p.set_x(6, 2);
-            p.set_x(7, 40);
-            p.set_x(8, 3);
-            p.set_x(9, 5);
-            p.set_x(10, 0);
+            p.set_x({{5, skip ? 1 : 2}, {6, 2}, {7, 40}, {8, 3}, {9, 5}, {10, 0}});
             p.set_pc(kCode);
             p.run_to(kCode + 0x1c);
             for (Hart* h : {&p.jit.hart, &p.ref.hart}) {
@@ -212,9 +202,7 @@ TEST_CASE("hammock: a loop around one runs translated with registers kept, as in
                             encode(Op::bne, 0, 5, 0, -28),    // 0x1c: to 0x00
                             kSpin,                            // 0x20
                         });
-    p.set_x(5, 1000);
-    p.set_x(6, 128);
-    p.set_x(13, 5);
+    p.set_x({{5, 1000}, {6, 128}, {13, 5}});
     p.set_pc(kCode);
     p.lockstep.set_step_budget(64);
     p.run_to(kCode + 0x20);

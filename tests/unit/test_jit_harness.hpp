@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include "cpu/decoder.hpp"
@@ -46,6 +47,11 @@ struct LockstepPair {
     }
     void set_x(unsigned i, uint64_t v) {
         both([&](Hart& h) { h.set_x(i, v); });
+    }
+    // Several registers: {{5, 1}, {6, 2}} sets x5 = 1 and x6 = 2.
+    void set_x(std::initializer_list<std::pair<unsigned, uint64_t>> values) {
+        for (auto [i, v] : values)
+            set_x(i, v);
     }
     void set_pc(uint64_t pc) {
         both([&](Hart& h) { h.state.pc = pc; });
