@@ -1,5 +1,6 @@
 """The default Linux guest as the Linux benchmarks run it (boot.py, host_cpu.py): the same firmware, kernel
-and initramfs on Tern and on QEMU, both with QEMU's `virt` machine layout and Debian's OpenSBI."""
+and initramfs on Tern and on QEMU, both with QEMU's `virt` machine layout and Tern's default OpenSBI
+(roms/opensbi; QEMU's own `-bios default` is an older OpenSBI)."""
 import contextlib
 import os
 import subprocess
@@ -10,6 +11,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "system"))
 from guest_console import PROMPT, Console  # noqa: E402
 
 DEFAULT_TERN = os.path.join(HERE, "..", "build", "tern")
+FIRMWARE = os.path.join(HERE, "..", "roms", "opensbi", "fw_dynamic.bin")
 
 
 def decompress_images(tmp):
@@ -22,12 +24,12 @@ def decompress_images(tmp):
 
 
 def emulator_commands(tern, kernel, initrd, smp):
-    """{name: argv} booting the images with -smp harts on Tern and on QEMU (its own OpenSBI, -bios default)."""
-    common = ["-M", "virt", "-m", "256M", "-smp", str(smp), "-nographic", "-kernel", kernel, "-initrd", initrd,
-              "-append", "console=ttyS0"]
+    """{name: argv} booting the images with -smp harts on Tern and on QEMU, both on FIRMWARE."""
+    common = ["-M", "virt", "-m", "256M", "-smp", str(smp), "-nographic", "-bios", FIRMWARE, "-kernel", kernel,
+              "-initrd", initrd, "-append", "console=ttyS0"]
     return {
         "tern": [tern] + common,
-        "qemu": [os.environ.get("QEMU", "qemu-system-riscv64"), "-bios", "default"] + common,
+        "qemu": [os.environ.get("QEMU", "qemu-system-riscv64")] + common,
     }
 
 

@@ -22,7 +22,10 @@ bool overlaps(const LoadedImage& a, const LoadedImage& b) { return a.low < b.hig
 } // namespace
 
 std::string default_firmware_path() {
-    for (const char* candidate : {"/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin",
+    // roms/opensbi (OpenSBI 1.6) before Debian 12's OpenSBI 1.1, whose hart start publishes START_PENDING
+    // before the start address: a race that a preempted host thread loses (roms/README.md).
+    for (const char* candidate : {TERN_ROMS_DIR "/opensbi/fw_dynamic.bin",
+                                  "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin",
                                   "/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"})
         if (std::filesystem::exists(candidate)) return candidate;
     return {};

@@ -12,7 +12,8 @@ class Machine;
 // Returns an empty string on success, else one line naming the file and the reason.
 std::string boot(Machine& machine);
 
-// The firmware used when -bios is not given: Debian's OpenSBI fw_dynamic, or "" if not installed.
+// The firmware used when -bios is not given: OpenSBI's fw_dynamic from roms/opensbi, else Debian 12's
+// (the opensbi package), or "" if neither is there.
 std::string default_firmware_path();
 
 } // namespace tern
