@@ -349,7 +349,7 @@ void Machine::hart_thread(Hart& hart) {
             serve_attention(hart);
             if (exit_requested()) break;
             if (waiting_for_interrupt(hart)) {
-                hart.control.sleep_until(clock.host_time_of(next_timer_deadline(hart)));
+                hart.sleep_until(clock.host_time_of(next_timer_deadline(hart)));
                 continue;
             }
             run_hart(hart, slice_budget());

@@ -97,7 +97,7 @@ void back_off_spinning_wfi(Hart& hart) {
     const unsigned streak = ++hart.wfi_spins;
     if (!hart.on_own_thread || streak <= kFreeSpins) return;
     const auto pause = std::chrono::microseconds(20 << std::min(streak - kFreeSpins - 1, kMaxDoublings));
-    hart.control.sleep_until(std::chrono::steady_clock::now() + pause);
+    hart.sleep_until(std::chrono::steady_clock::now() + pause);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // One hart: its architectural state plus the per-hart machinery (TLB) and the
 // load/store/fetch paths that instruction semantics use. Memory accesses
 // return false after having taken the trap, so semantics simply `return`.
+#include <chrono>
 #include <cstdint>
 #include <type_traits>
 
@@ -44,6 +45,13 @@ class Hart {
     bool on_own_thread = false;
     // Open while this hart's store is in flight (cpu/reservations.hpp).
     StoreWindow store_window;
+    // Sleeps (in WFI) until `deadline` or a kick, marked asleep meanwhile, so
+    // an LR on another hart need not wait for stores this one cannot make.
+    void sleep_until(std::chrono::steady_clock::time_point deadline) {
+        store_window.fall_asleep();
+        control.sleep_until(deadline);
+        store_window.wake_up();
+    }
     // The last PMP decision (pmp.cpp); checked against the PMP registers on each use.
     mutable PmpMemo pmp_memo;
     // WFIs in a row that found an interrupt pending (exec_system.cpp); traps and xRETs reset it.

@@ -29,7 +29,15 @@ void ReservationTable::set_concurrent(bool concurrent) {
 }
 
 void ReservationTable::wait_for_stores_in_flight(const Reservation& own) {
+    auto others = [&](auto f) {
+        for (const Participant& p : harts_)
+            if (p.window && p.reservation != &own && f(p)) return true;
+        return false;
+    };
+    if (!others([](const Participant& p) { return p.window->awake.load(std::memory_order_seq_cst) != 0; }))
+        return; // every other hart asleep: none can be storing
     barrier_.run();
+    barriers_run_.fetch_add(1, std::memory_order_relaxed);
     for (const Participant& p : harts_) {
         if (!p.window || p.reservation == &own) continue;
         // The window closes a few instructions after it opened.

@@ -27,6 +27,17 @@
 // between the LR's load and its SC unnoticed, not even an A-B-A or a store of
 // the same value. Stores with no window (devices' DMA, HTIF) always take the
 // lock, which orders them against the LR's registration.
+//
+// The barrier interrupts every other thread of the process, which is most of
+// the cost of LR in a 4-hart Linux boot, whose other harts mostly sleep in
+// WFI. So an LR whose registration finds every other hart asleep skips it: a
+// hart marks itself asleep (StoreWindow::awake, a release store after its
+// last store) before sleeping and awake with an xchg after. The LR's
+// registration is a locked RMW too, so of the two, one comes first in x86's
+// total order of locked instructions: either the sleeper's wake-up, and the
+// LR, whose load of `awake` follows its RMW, sees it awake and runs the
+// barrier; or the registration, and the woken hart's later check of
+// `active`, which follows its xchg, sees the LR and takes the lock.
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -71,11 +82,18 @@ class SpinLock {
     std::atomic<bool> held_{false};
 };
 
-// A hart's mark "between my check of `active` and the end of my store".
-// Only its hart writes it; an LR reads it (see the top of this file). A cache
-// line of its own, so the owner's stores do not contend with other threads.
+// A hart's marks "between my check of `active` and the end of my store"
+// (open) and "I may be storing at all" (awake: cleared while the hart sleeps
+// in WFI). Only its hart writes them; an LR reads them (see the top of this
+// file). A cache line of their own, so the owner's stores do not contend with
+// other threads.
 struct alignas(64) StoreWindow {
     std::atomic<uint8_t> open{0};
+    std::atomic<uint8_t> awake{1};
+    // Around a sleep: asleep, the hart makes no stores. Waking is a full
+    // barrier (x86 xchg) before the hart's next check of `active`.
+    void fall_asleep() { awake.store(0, std::memory_order_release); }
+    void wake_up() { awake.exchange(1, std::memory_order_seq_cst); }
 };
 
 class ReservationTable {
@@ -100,6 +118,8 @@ class ReservationTable {
 
     // True while some reservation is valid: a store must then go through store_breaking.
     bool any() const { return active_.load(std::memory_order_relaxed) != 0; }
+    // How often an LR ran the process-wide barrier (for tests and measurements).
+    uint64_t barriers_run() const { return barriers_run_.load(std::memory_order_relaxed); }
     // The counter behind any(), for generated code that tests it inline.
     const std::atomic<uint32_t>& active() const { return active_; }
 
@@ -187,6 +207,7 @@ class ReservationTable {
 
     // The LR's half of the protocol at the top of this file.
     void wait_for_stores_in_flight(const Reservation& own);
+
     // Both with the lock held.
     void break_overlapping(uint64_t paddr, uint64_t size);
     void end(Reservation& reservation) {
@@ -201,6 +222,7 @@ class ReservationTable {
     bool concurrent_ = false;
     bool warned_ = false;
     ProcessBarrier barrier_;
+    std::atomic<uint64_t> barriers_run_{0};
 };
 
 } // namespace tern

@@ -126,6 +126,27 @@ TEST_CASE("reservations: another hart storing the same value back makes the SC f
         }
 }
 
+TEST_CASE("reservations: an LR runs the process-wide barrier only while another hart is awake") {
+    SharedBus m(3);
+    const uint64_t before = m.bus.reservations.barriers_run();
+    m.lr(0); // harts 1 and 2 awake (not sleeping in WFI): they may be storing
+    CHECK(m.bus.reservations.barriers_run() == before + 1);
+    CHECK(m.sc(0, 1) == 0);
+    m.hart(1).store_window.fall_asleep();
+    m.lr(0); // hart 2 still awake
+    CHECK(m.bus.reservations.barriers_run() == before + 2);
+    CHECK(m.sc(0, 2) == 0);
+    m.hart(2).store_window.fall_asleep();
+    m.lr(0); // every other hart asleep
+    CHECK(m.bus.reservations.barriers_run() == before + 2);
+    // A hart waking up after the LR sees the reservation: its store ends it.
+    m.hart(1).store_window.wake_up();
+    m.hart(1).set_x(11, 7);
+    m.on_thread(1, encode(Op::sd, 0, 10, 11, 0));
+    CHECK(m.sc(0, 3) == 1);
+    CHECK(m.cell() == 7);
+}
+
 TEST_CASE("reservations: stores outside the reserved doubleword leave the reservation alone") {
     SharedBus m(2);
     m.hart(1).set_x(11, 7);
