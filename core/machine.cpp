@@ -30,9 +30,10 @@ constexpr uint64_t kThreadedSliceInstructions = 200'000;
 // A block is translated on its 65th run: a Linux boot runs most of its code a
 // few times only (host CPU of a boot with 16 to 256 was the same within noise,
 // 40 % below translating at once; bench/README.md, "Boot: tiered translation").
-jit::EngineOptions jit_options() {
+jit::EngineOptions jit_options(const MachineConfig& config) {
     jit::EngineOptions options;
     options.translate_after = 64;
+    options.cache_bytes = config.jit_cache_bytes;
     return options;
 }
 } // namespace
@@ -64,7 +65,7 @@ Machine::Machine(const MachineConfig& cfg)
             hart->control.post_page(page, HartControl::PageEvent::Written);
         };
         if (cfg.accel == Accel::Jit)
-            jits.push_back(std::make_unique<jit::Engine>(*code_caches.back(), jit_options()));
+            jits.push_back(std::make_unique<jit::Engine>(*code_caches.back(), jit_options(cfg)));
     }
     // A page that starts holding code must leave every TLB's store fast path:
     // at once for the thread's own hart, at their next block boundary for the others.

@@ -21,6 +21,7 @@ struct MachineConfig {
     std::string dtb;                  // -dtb FILE: use this device tree instead of the generated one
     uint64_t max_instructions = 0;    // stop after this many instructions (0: no limit)
     Accel accel = Accel::Jit; // the interpreter is the reference engine and the fallback
+    uint64_t jit_cache_bytes = 32ull << 20; // --tb-size: each hart's code cache (flushed whole when full)
     bool deterministic = false;       // --deterministic: time from instruction counts
 
     struct Drive {

@@ -187,6 +187,14 @@ constexpr OptionRow kOptions[] = {
          return {};
      },
      "execution engine: the JIT (default) or the reference interpreter"},
+    {"--tb-size", "MIB",
+     [](Options& o, std::string_view v) -> std::string {
+         std::optional<uint64_t> n = parse_decimal(v);
+         if (!n || *n < 1 || *n > 1024) return "--tb-size: expected MiB from 1 to 1024, got '" + std::string(v) + "'";
+         o.machine.jit_cache_bytes = *n << 20;
+         return {};
+     },
+     "each hart's JIT code cache in MiB (default 32; flushed whole when full, as QEMU's tb-size)"},
     {"--ui", "", [](Options&, std::string_view) { return not_supported("--ui"); }, ""},
     {"--savestate", "FILE", [](Options&, std::string_view) { return not_supported("--savestate"); }, ""},
     {"--loadstate", "FILE", [](Options&, std::string_view) { return not_supported("--loadstate"); }, ""},
