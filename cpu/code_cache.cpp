@@ -35,6 +35,8 @@ bool ends_block(Op op) {
     default: return false;
     }
 }
+} // namespace
+
 bool is_conditional_branch(Op op) {
     switch (op) {
     case Op::beq:
@@ -46,7 +48,19 @@ bool is_conditional_branch(Op op) {
     default: return false;
     }
 }
-} // namespace
+
+bool decode_in_page(const uint8_t* page_host, uint64_t offset, DecodedInsn& insn) {
+    if (offset + 2 > 4096) return false;
+    // Harts on other threads may be storing to this page (code_modification.c).
+    const uint16_t low = ram_access::load<uint16_t>(page_host + offset); // 2-byte aligned
+    uint32_t raw = low;
+    if (instruction_length(low) == 4) {
+        if (offset + 4 > 4096) return false; // straddles the page: executed uncached
+        raw |= static_cast<uint32_t>(ram_access::load<uint16_t>(page_host + offset + 2)) << 16;
+    }
+    insn = decode(raw);
+    return true;
+}
 
 bool is_csr_access(Op op) {
     switch (op) {
@@ -107,19 +121,6 @@ bool opposite(Op a, Op b) {
         if ((a == x && b == y) || (a == y && b == x)) return true;
     return false;
 }
-// The instruction at `offset` of the page; false when it does not fit in the page.
-bool decode_at(const uint8_t* page_host, uint64_t offset, DecodedInsn& insn) {
-    if (offset + 2 > 4096) return false;
-    // Harts on other threads may be storing to this page (code_modification.c).
-    const uint16_t low = ram_access::load<uint16_t>(page_host + offset); // 2-byte aligned
-    uint32_t raw = low;
-    if (instruction_length(low) == 4) {
-        if (offset + 4 > 4096) return false; // straddles the page: executed uncached
-        raw |= static_cast<uint32_t>(ram_access::load<uint16_t>(page_host + offset + 2)) << 16;
-    }
-    insn = decode(raw);
-    return true;
-}
 
 // The hammock (see Hammock) around the conditional branch `branch` at page
 // offset `at`, if its arms are short and predicable; `index` is the branch's
@@ -137,14 +138,14 @@ std::optional<Hammock> find_hammock(const uint8_t* page_host, uint64_t start, ui
         h.arm_a_bytes = static_cast<uint16_t>(offset - at - branch.len);
         if (n > 0 && offset == static_cast<uint64_t>(target)) return h; // if-then
         DecodedInsn insn;
-        if (!decode_at(page_host, offset, insn)) return std::nullopt;
+        if (!decode_in_page(page_host, offset, insn)) return std::nullopt;
         if (is_conditional_branch(insn.op)) {
             // If-else: arm B at the target, ending in the opposite branch to the same two places.
             const uint64_t join_taken = offset + insn.imm, join_next = offset + insn.len;
             uint64_t b = static_cast<uint64_t>(target);
             for (unsigned m = 0; m <= CodeCache::kMaxHammockArm; ++m) {
                 DecodedInsn other;
-                if (!decode_at(page_host, b, other)) return std::nullopt;
+                if (!decode_in_page(page_host, b, other)) return std::nullopt;
                 if (opposite(insn.op, other.op) && other.rs1 == insn.rs1 && other.rs2 == insn.rs2 &&
                     b + other.imm == join_next && b + other.len == join_taken)
                     return h;
@@ -183,7 +184,7 @@ Block* CodeCache::translate(uint64_t paddr, const uint8_t* page_host) {
     const uint64_t start = offset;
     unsigned branches = 0;
     DecodedInsn insn;
-    while (block->insns.size() < kMaxBlockInsns && decode_at(page_host, offset, insn)) {
+    while (block->insns.size() < kMaxBlockInsns && decode_in_page(page_host, offset, insn)) {
         block->insns.push_back({exec_fn(insn.op), insn});
         if (ends_block(insn.op)) {
             block->ends_with_csr_access = is_csr_access(insn.op);

@@ -40,6 +40,11 @@ struct BlockInsn {
 //   same path with the same state: both retire one branch, and neither can trap.
 // csrrw, csrrs, csrrc and their immediate forms.
 bool is_csr_access(Op op);
+// beq, bne, blt, bge, bltu, bgeu.
+bool is_conditional_branch(Op op);
+// Decodes the instruction at `offset` of a RAM page (host copy; read as
+// other harts may be storing to it); false when it does not fit in the page.
+bool decode_in_page(const uint8_t* page_host, uint64_t offset, DecodedInsn& insn);
 
 // Integer ops that write only rd and never trap: what a hammock's arms may
 // hold. The JIT emits each of them inline with scratch registers that its

@@ -11,7 +11,6 @@
 #include <utility>
 #include <cstddef>
 #include <span>
-#include <string_view>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -83,8 +82,6 @@ bool changes_context(Op op) {
 }
 
 bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
-
-bool is_conditional_branch(Op op) { return op_info(op).operands == "xs1,xs2,target"; }
 
 // Every conditional branch may leave the block (taken), and the block's end
 // has at most two static exits: one chain slot each, at most.
@@ -170,8 +167,8 @@ class BlockEmitter {
     void fp_semantics(const DecodedInsn& insn, const OpEmit& e);
 
   private:
-    // Both arms of a hammock (cpu/code_cache.hpp), each instruction's result
-    // kept or undone by a cmov on the branch condition: no host branch.
+    // Both arms of a hammock (cpu/code_cache.hpp), then a cmov per written
+    // register on the branch's condition: no host branch.
     void emit_hammock(const Hammock& h);
     void emit_arm_op(const DecodedInsn& insn);
     bool zero_extend_shift(const DecodedInsn& first, const DecodedInsn& second);
@@ -1099,20 +1096,16 @@ void BlockEmitter::emit_hammock(const Hammock& h) {
     const DecodedInsn& branch = current_->insn;
     const BlockInsn* const arm_a = current_ + 1;
     const std::span<const BlockInsn> arm_a_insns(arm_a, h.arm_a);
-    auto writes = [](std::span<const BlockInsn> arm) {
-        uint32_t set = 0;
-        for (const BlockInsn& bi : arm)
-            set |= 1u << bi.insn.rd;
-        return set & ~1u;
-    };
-    const uint32_t writes_a = writes(arm_a_insns), writes_b = writes(h.arm_b);
-    uint32_t reads_b = 0, written_b = 0; // arm B's reads of values from before it
+    // What each arm writes, and which values from before arm B reads.
+    uint32_t writes_a = 0, writes_b = 0, reads_b = 0;
+    for (const BlockInsn& bi : arm_a_insns)
+        writes_a |= register_masks(bi.insn).writes;
     for (const BlockInsn& bi : h.arm_b) {
-        const std::string_view operands = op_info(bi.insn.op).operands;
-        if (operands.find("xs1") != operands.npos) reads_b |= (1u << bi.insn.rs1) & ~written_b;
-        if (operands.find("xs2") != operands.npos) reads_b |= (1u << bi.insn.rs2) & ~written_b;
-        written_b |= 1u << bi.insn.rd;
+        const RegisterMasks m = register_masks(bi.insn);
+        reads_b |= m.reads & ~writes_b;
+        writes_b |= m.writes;
     }
+    writes_a &= ~1u, writes_b &= ~1u;
     const uint32_t compared = ((1u << branch.rs1) | (1u << branch.rs2)) & ~1u;
     const uint32_t restored = writes_a & reads_b;
     const uint32_t keep_a = writes_a & (writes_b | restored); // arm A's results that arm B's run overwrites
@@ -1198,7 +1191,7 @@ void BlockEmitter::copy_register(const asmjit::Operand& place, unsigned r, bool 
 void BlockEmitter::emit_arm_op(const DecodedInsn& insn) {
     const OpEmit& e = op_table()[static_cast<size_t>(insn.op)];
     if (!e.emit || !e.cache_aware || !e.pure)
-        throw std::logic_error("jit: a hammock arm holds an op without an inline form"); // see kTaken
+        throw std::logic_error("jit: a hammock arm holds an op without an inline form"); // see kHammockScratch
     if (insn.rd) (this->*e.emit)(insn, e);
 }
 

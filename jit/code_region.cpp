@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/ram_access.hpp"
+#include "cpu/code_cache.hpp"
 
 namespace tern::jit {
 
@@ -35,6 +35,15 @@ const std::array<uint8_t, kOpCount> kRegisterOperands = [] {
 }();
 } // namespace
 
+RegisterMasks register_masks(const DecodedInsn& insn) {
+    const uint8_t operands = kRegisterOperands[static_cast<size_t>(insn.op)];
+    RegisterMasks m;
+    if (operands & kRd) m.writes |= 1u << insn.rd;
+    if (operands & kRs1) m.reads |= 1u << insn.rs1;
+    if (operands & kRs2) m.reads |= 1u << insn.rs2;
+    return m;
+}
+
 void RegisterUses::add(const DecodedInsn& insn) {
     const uint8_t operands = kRegisterOperands[static_cast<size_t>(insn.op)];
     writes[insn.rd] += (operands & kRd) != 0;
@@ -55,18 +64,12 @@ RegisterUses region_register_uses(const uint8_t* page, uint64_t offset, bool (*c
         pending.pop_back();
         if (seen[at / 2]) continue;
         seen[at / 2] = true;
-        // Through relaxed atomics, as CodeCache decodes: harts on other threads may be storing to the page.
-        const uint16_t low = ram_access::load<uint16_t>(page + at); // at is 2-byte aligned
-        uint32_t raw = low;
-        if (instruction_length(low) == 4) {
-            if (at + 4 > kPageSize) continue;
-            raw |= static_cast<uint32_t>(ram_access::load<uint16_t>(page + at + 2)) << 16;
-        }
-        const DecodedInsn insn = decode(raw);
+        DecodedInsn insn;
+        if (!decode_in_page(page, at, insn)) continue; // straddles the page end
         --budget;
         if (counts(insn.op)) uses.add(insn);
         if (ends_straight_line(insn.op)) continue;
-        const bool conditional = op_info(insn.op).operands == "xs1,xs2,target";
+        const bool conditional = is_conditional_branch(insn.op);
         const bool jump = insn.op == Op::jal && insn.rd == 0;
         // Taken targets first on the stack, so the straight line is followed first.
         if (conditional || jump) go(at + static_cast<uint64_t>(insn.imm));

@@ -11,6 +11,13 @@
 
 namespace tern::jit {
 
+// The integer registers an instruction writes and reads (by its operand
+// list), bit r for x[r], x0 included.
+struct RegisterMasks {
+    uint32_t reads = 0, writes = 0;
+};
+RegisterMasks register_masks(const DecodedInsn& insn);
+
 struct RegisterUses {
     std::array<uint32_t, 32> reads{}, writes{}; // per guest register
     // Counts the register operands of one instruction (by its operand list).
