@@ -29,20 +29,20 @@ void ReservationTable::set_concurrent(bool concurrent) {
 }
 
 void ReservationTable::wait_for_stores_in_flight(const Reservation& own) {
-    auto others = [&](auto f) {
+    auto for_other_windows = [&](auto f) {
         for (const Participant& p : harts_)
-            if (p.window && p.reservation != &own && f(p)) return true;
-        return false;
+            if (p.window && p.reservation != &own) f(*p.window);
     };
-    if (!others([](const Participant& p) { return p.window->awake.load(std::memory_order_seq_cst) != 0; }))
-        return; // every other hart asleep: none can be storing
+    bool any_awake = false;
+    for_other_windows(
+        [&](const StoreWindow& w) { any_awake |= w.awake.load(std::memory_order_seq_cst) != 0; });
+    if (!any_awake) return; // every other hart asleep: none can be storing
     barrier_.run();
     barriers_run_.fetch_add(1, std::memory_order_relaxed);
-    for (const Participant& p : harts_) {
-        if (!p.window || p.reservation == &own) continue;
-        // The window closes a few instructions after it opened.
-        spin_while([&p] { return p.window->open.load(std::memory_order_acquire) != 0; });
-    }
+    // A window closes a few instructions after it opened.
+    for_other_windows([](const StoreWindow& w) {
+        spin_while([&w] { return w.open.load(std::memory_order_acquire) != 0; });
+    });
 }
 
 void ReservationTable::break_overlapping(uint64_t paddr, uint64_t size) {
