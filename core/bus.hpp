@@ -14,7 +14,7 @@
 
 #include "core/device.hpp"
 #include "core/ram.hpp"
-#include "cpu/reservations.hpp"
+#include "core/reservations.hpp"
 
 namespace tern {
 

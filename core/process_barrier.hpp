@@ -2,7 +2,7 @@
 // Makes every running thread of this process pass a full memory barrier,
 // without any fence on those threads' own paths: membarrier(2) with
 // MEMBARRIER_CMD_PRIVATE_EXPEDITED interrupts the CPUs that run our threads
-// (about a microsecond). The LR/SC protocol (cpu/reservations.hpp) relies on
+// (about a microsecond). The LR/SC protocol (core/reservations.hpp) relies on
 // it so that guest stores need no fence.
 namespace tern {
 

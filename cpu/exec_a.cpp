@@ -18,7 +18,7 @@ template <class T> uint64_t extend(T v) {
 }
 
 // LR and SC go through the bus's ReservationTable, which sees every hart's
-// stores (cpu/reservations.hpp has the reasoning).
+// stores (core/reservations.hpp has the reasoning).
 template <class T> void load_reserved(Hart& hart, const DecodedInsn& insn) {
     uint8_t* host = hart.atomic_pointer(RS1, sizeof(T), AccessType::Load);
     if (!host) return;

@@ -43,7 +43,7 @@ class Hart {
     HartControl control;
     // Runs on a host thread of its own (not round-robin with other harts).
     bool on_own_thread = false;
-    // Open while this hart's store is in flight (cpu/reservations.hpp).
+    // Open while this hart's store is in flight (core/reservations.hpp).
     StoreWindow store_window;
     // Sleeps (in WFI) until `deadline` or a kick, marked asleep meanwhile, so
     // an LR on another hart need not wait for stores this one cannot make.

@@ -4,19 +4,12 @@
 #include <array>
 #include <cstdint>
 
+#include "core/reservations.hpp"
 #include "cpu/csr_state.hpp"
 
 namespace tern {
 
 enum class Privilege : uint8_t { User = 0, Supervisor = 1, Machine = 3 };
-
-// An LR's reservation (14.2). Other harts end it from their threads:
-// ReservationTable (cpu/reservations.hpp) is the only code that touches it.
-struct Reservation {
-    bool valid = false;
-    uint8_t size = 0;   // 4 (LR.W) or 8 (LR.D): an SC must match it
-    uint64_t paddr = 0; // physical address of the LR's word/doubleword
-};
 
 struct HartState {
     std::array<uint64_t, 32> x{}; // x[0] is kept zero by the interpreter after every write

@@ -22,7 +22,7 @@ struct HostLayout {
     // The bus's count of valid LR reservations (a uint32_t): inline stores
     // take the slow path, which ends the reservations they hit, while it is non-zero.
     const void* reservations_active = nullptr;
-    int32_t store_window = 0; // hart.store_window.open, a byte (cpu/reservations.hpp)
+    int32_t store_window = 0; // hart.store_window.open, a byte (core/reservations.hpp)
     static HostLayout of(const Hart& hart);
 };
 

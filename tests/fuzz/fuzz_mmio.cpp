@@ -33,7 +33,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "core/machine.hpp"
+#include "hw/machine.hpp"
 
 using namespace tern;
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "core/machine.hpp"
+#include "hw/machine.hpp"
 
 using namespace tern;
 

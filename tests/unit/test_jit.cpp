@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/machine.hpp"
+#include "hw/machine.hpp"
 #include "cpu/csr_bits.hpp"
 #include "cpu/interpreter.hpp"
 #include "cpu/trap.hpp"

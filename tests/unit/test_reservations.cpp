@@ -1,4 +1,4 @@
-// LR/SC across harts (cpu/reservations.*): harts sharing one bus, their
+// LR/SC across harts (core/reservations.*): harts sharing one bus, their
 // instructions run through the interpreter's semantics, some on real threads.
 // An SC must fail after another hart, an AMO or a device wrote the reserved
 // doubleword between LR and SC, even with the value it already held.
@@ -259,7 +259,7 @@ TEST_CASE("reservations: threads incrementing one counter with LR/SC loops and A
     MESSAGE("failed SCs under contention: " << failures);
 }
 
-// The window cpu/reservations.hpp closes: a store whose check of `active` ran
+// The window core/reservations.hpp closes: a store whose check of `active` ran
 // before an LR registered, but which lands after the LR's load. One thread
 // stores the value the cell already holds, bracketed by a sequence number
 // (odd: a store in flight); the other reads the number between its LR and SC.

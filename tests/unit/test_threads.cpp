@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/machine.hpp"
+#include "hw/machine.hpp"
 #include "cpu/hart_control.hpp"
 #include "hw/sifive_test.hpp"
 #include "jit/encode.hpp"

@@ -1,4 +1,4 @@
-#include "core/machine.hpp"
+#include "hw/machine.hpp"
 
 #include <algorithm>
 #include <cstdio>

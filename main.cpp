@@ -3,9 +3,9 @@
 #include <memory>
 #include <span>
 
-#include "core/boot.hpp"
+#include "hw/boot.hpp"
 #include "core/console.hpp"
-#include "core/machine.hpp"
+#include "hw/machine.hpp"
 #include "core/options.hpp"
 
 int main(int argc, char** argv) {

@@ -3,6 +3,7 @@
 // thread (unprivileged spec 14.2; RVWMO atomicity axiom, A.3.3).
 //
 // Each hart's reservation lives in its HartState; the table knows them all.
+// The table is part of the memory system (core/), below the harts (cpu/).
 // A store by any hart, an AMO, an SC or a device's DMA write ends every
 // reservation whose granule it overlaps, so an SC fails after another hart
 // wrote the location between LR and SC, even with the value it held.
@@ -45,9 +46,16 @@
 #include <vector>
 
 #include "core/process_barrier.hpp"
-#include "cpu/hart_state.hpp"
 
 namespace tern {
+
+// An LR's reservation (14.2). Other harts end it from their threads:
+// ReservationTable is the only code that touches it.
+struct Reservation {
+    bool valid = false;
+    uint8_t size = 0;   // 4 (LR.W) or 8 (LR.D): an SC must match it
+    uint64_t paddr = 0; // physical address of the LR's word/doubleword
+};
 
 // The host's spin-wait hint.
 inline void cpu_pause() {

@@ -1,11 +1,11 @@
-#include "core/boot.hpp"
+#include "hw/boot.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
 
 #include "core/loader.hpp"
-#include "core/machine.hpp"
+#include "hw/machine.hpp"
 #include "hw/virt_fdt.hpp"
 
 namespace tern {

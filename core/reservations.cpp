@@ -1,4 +1,4 @@
-#include "cpu/reservations.hpp"
+#include "core/reservations.hpp"
 
 #include <cstdio>
 #include <stdexcept>
