@@ -2,11 +2,14 @@
 #include <cstdio>
 #include <memory>
 #include <span>
+#include <utility>
 
 #include "hw/boot.hpp"
 #include "core/console.hpp"
 #include "hw/machine.hpp"
 #include "core/options.hpp"
+#include "savestate/console_commands.hpp"
+#include "savestate/savestate.hpp"
 
 int main(int argc, char** argv) {
     using namespace tern;
@@ -39,23 +42,69 @@ int main(int argc, char** argv) {
         }
     }
 
+    if (options.action == Options::Action::SavestateInfo) {
+        try {
+            std::fputs(savestate::describe(options.savestate_info).c_str(), stdout);
+            return 0;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "tern: %s\n", e.what());
+            return 1;
+        }
+    }
+
     try {
         Console console;
+        savestate::SaveOptions save_options;
+        if (options.savestate_reference) save_options.disks = savestate::DiskMode::Reference;
+        savestate::ConsoleCommands commands(options.savestate, options.savestate_dir, save_options, options.machine,
+                                            options.loadstate);
+        std::unique_ptr<Machine> machine;
+        bool first = true;
+        bool savestate_at_pending = true; // the first machine only, not one rebuilt by a reset
         // A guest reset rebuilds the machine from scratch: RAM, devices and harts
         // start over exactly as at power-on, and the images are loaded again.
         for (;;) {
-            Machine machine(options.machine);
             std::FILE* log = log_file ? log_file.get() : stderr;
-            machine.guest_errors.mirror_to(log, log_class_mask(options));
-            if (std::string error = boot(machine); !error.empty()) {
-                std::fprintf(stderr, "tern: %s\n", error.c_str());
-                return 1;
+            const bool from_state = first && !options.loadstate.empty();
+            if (auto replacement = commands.take_replacement()) {
+                machine = std::move(replacement); // Ctrl-A l
+            } else if (from_state) {
+                savestate::LoadOptions load_options{options.machine, options.ram_given, options.harts_given};
+                machine = savestate::load(options.loadstate, load_options);
+            } else if (first || machine->reset_requested()) {
+                if (!first && machine->config.kernel.empty() && machine->config.bios.empty() &&
+                    !options.loadstate.empty()) {
+                    std::fprintf(stderr, "tern: the guest reset, but a machine loaded from a savestate has no "
+                                         "images to boot again\n");
+                    return 0;
+                }
+                machine.reset(); // one machine at a time: the disks' files are opened again
+                machine = std::make_unique<Machine>(options.machine);
+                machine->guest_errors.mirror_to(log, log_class_mask(options));
+                if (std::string error = boot(*machine); !error.empty()) {
+                    std::fprintf(stderr, "tern: %s\n", error.c_str());
+                    return 1;
+                }
             }
-            machine.attach_console(&console);
-            if (log_item_enabled(options, "out_asm")) machine.set_jit_listing(log);
-            const int status = machine.run();
-            if (log_item_enabled(options, "jit")) machine.print_jit_stats(log);
-            if (!machine.reset_requested()) return status;
+            first = false;
+            machine->guest_errors.mirror_to(log, log_class_mask(options));
+            machine->attach_console(&console);
+            machine->on_console_command = [&commands, m = machine.get()](ConsoleCommand command) {
+                return commands.serve(*m, command);
+            };
+            if (options.savestate_at && std::exchange(savestate_at_pending, false)) {
+                if (!machine->config.deterministic)
+                    throw std::runtime_error("--savestate-at needs --deterministic");
+                const std::string path = options.savestate;
+                machine->at_steps(*options.savestate_at, [m = machine.get(), path, save_options] {
+                    savestate::save(*m, path, save_options);
+                    std::fprintf(stderr, "tern: saved %s\n", path.c_str());
+                });
+            }
+            if (log_item_enabled(options, "out_asm")) machine->set_jit_listing(log);
+            const int status = machine->run();
+            if (log_item_enabled(options, "jit")) machine->print_jit_stats(log);
+            if (!machine->reset_requested() && !commands.has_replacement()) return status;
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "tern: %s\n", e.what());

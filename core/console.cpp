@@ -46,6 +46,8 @@ ConsoleEscape::Action ConsoleEscape::feed(uint8_t byte, uint8_t& forward) {
     case 'x': return Action::Quit;
     case 'h': return Action::Help;
     case 'i': return Action::HartStatus;
+    case 's': return Action::SaveState;
+    case 'l': return Action::LoadState;
     case kEscape: forward = kEscape; return Action::Forward;
     default: return Action::None; // unknown commands are dropped, as in QEMU
     }
@@ -87,6 +89,7 @@ void Console::flush() {
 
 std::string Console::help_text() {
     return "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a i    show every hart's state\r\n"
+           "C-a s    save the machine to a savestate file\r\nC-a l    load the last savestate saved with C-a s\r\n"
            "C-a C-a  send C-a\r\n";
 }
 
@@ -120,7 +123,9 @@ std::optional<uint8_t> Console::poll_input() {
             for (char c : help_text()) write(static_cast<uint8_t>(c));
             flush();
             break;
-        case ConsoleEscape::Action::HartStatus: hart_status_requested_ = true; break;
+        case ConsoleEscape::Action::HartStatus: command_ = ConsoleCommand::HartStatus; break;
+        case ConsoleEscape::Action::SaveState: command_ = ConsoleCommand::SaveState; break;
+        case ConsoleEscape::Action::LoadState: command_ = ConsoleCommand::LoadState; break;
         case ConsoleEscape::Action::None: break;
         }
     }

@@ -14,13 +14,16 @@ namespace tern {
 class ConsoleEscape {
   public:
     static constexpr uint8_t kEscape = 0x01; // Ctrl-A
-    enum class Action { None, Forward, Quit, Help, HartStatus };
+    enum class Action { None, Forward, Quit, Help, HartStatus, SaveState, LoadState };
     // Feeds one byte typed by the user; Forward means "pass `byte` to the guest".
     Action feed(uint8_t byte, uint8_t& forward);
 
   private:
     bool pending_ = false;
 };
+
+// What a Ctrl-A command asks of the machine (served on the host I/O thread).
+enum class ConsoleCommand { None, HartStatus, SaveState, LoadState };
 
 class Console {
   public:
@@ -38,8 +41,8 @@ class Console {
     // then drained), or `timeout_ms` passes: the host I/O thread's idle wait.
     void wait_for_input(int wake_fd, int timeout_ms);
     bool quit_requested() const { return quit_; }
-    // True once after the user typed Ctrl-A i.
-    bool take_hart_status_request() { return std::exchange(hart_status_requested_, false); }
+    // The machine command the user typed last (Ctrl-A i, s, l), once.
+    ConsoleCommand take_command() { return std::exchange(command_, ConsoleCommand::None); }
 
     static std::string help_text();
 
@@ -48,7 +51,7 @@ class Console {
     std::string out_;
     bool input_open_ = true;
     bool quit_ = false;
-    bool hart_status_requested_ = false;
+    ConsoleCommand command_ = ConsoleCommand::None;
 };
 
 // Blocks until `wake_fd` (an eventfd, then drained) or `input_fd` (unless -1)

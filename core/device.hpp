@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/guest_error_log.hpp"
+#include "core/state_archive.hpp"
 
 namespace tern {
 
@@ -73,6 +74,10 @@ class Device {
     // Hooks for checked accesses only (see RegisterAccess).
     virtual uint64_t read(const RegisterAccess& access) = 0;
     virtual void write(const RegisterAccess& access, uint64_t value) = 0;
+    // The device's savestate fields, in one list for saving and loading (core/state_archive.hpp);
+    // a loaded value the device could not hold is refused. Bump state_version() when the list changes.
+    virtual void serialize(StateArchive& archive) = 0;
+    virtual uint32_t state_version() const { return 1; }
 
     void attach(const DeviceContext& context) { context_ = context; }
     uint64_t base() const { return base_; }

@@ -11,8 +11,7 @@ namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
 constexpr uint64_t kGiB = 1ull << 30;
-// Page flags cost one byte per 4 KiB page; 64 GiB keeps them at 16 MiB.
-constexpr uint64_t kMaxRamSize = 64 * kGiB;
+constexpr uint64_t kMaxRamSize = MachineConfig::kMaxRamSize;
 constexpr unsigned kMaxHarts = 64;
 // The -d items Tern knows; QEMU has more, and an unknown one is an error rather than silently dropped.
 constexpr std::string_view kLogItems[] = {"guest_errors", "unimp", "invalid_mem", "jit", "out_asm"};
@@ -76,6 +75,7 @@ constexpr OptionRow kOptions[] = {
          std::optional<uint64_t> size = parse_ram_size(v);
          if (!size) return "invalid RAM size '" + std::string(v) + "' (examples: 512M, 2G)";
          o.machine.ram_size = *size;
+         o.ram_given = true;
          return {};
      },
      "RAM size; suffix M or G, default unit MiB (default 128M)"},
@@ -85,6 +85,7 @@ constexpr OptionRow kOptions[] = {
          if (!n || *n < 1 || *n > kMaxHarts)
              return "invalid hart count '" + std::string(v) + "' (1.." + std::to_string(kMaxHarts) + ")";
          o.machine.harts = static_cast<unsigned>(*n);
+         o.harts_given = true;
          return {};
      },
      "number of harts"},
@@ -196,8 +197,50 @@ constexpr OptionRow kOptions[] = {
      },
      "each hart's JIT code cache in MiB (default 32; flushed whole when full, as QEMU's tb-size)"},
     {"--ui", "", [](Options&, std::string_view) { return not_supported("--ui"); }, ""},
-    {"--savestate", "FILE", [](Options&, std::string_view) { return not_supported("--savestate"); }, ""},
-    {"--loadstate", "FILE", [](Options&, std::string_view) { return not_supported("--loadstate"); }, ""},
+    {"--loadstate", "FILE",
+     [](Options& o, std::string_view v) -> std::string {
+         if (v.empty()) return "--loadstate needs a file name";
+         o.loadstate = v;
+         return {};
+     },
+     "start from a savestate (machine, RAM, disks and harts come from the file)"},
+    {"--savestate", "FILE",
+     [](Options& o, std::string_view v) -> std::string {
+         if (v.empty()) return "--savestate needs a file name";
+         o.savestate = v;
+         return {};
+     },
+     "the file that --savestate-at and Ctrl-A s write"},
+    {"--savestate-at", "N",
+     [](Options& o, std::string_view v) -> std::string {
+         std::optional<uint64_t> n = parse_decimal(v);
+         if (!n) return "invalid instruction count '" + std::string(v) + "'";
+         o.savestate_at = *n;
+         return {};
+     },
+     "with --deterministic: save to the --savestate file after N instructions, and run on"},
+    {"--savestate-dir", "DIR",
+     [](Options& o, std::string_view v) -> std::string {
+         if (v.empty()) return "--savestate-dir needs a directory";
+         o.savestate_dir = v;
+         return {};
+     },
+     "where Ctrl-A s writes its dated savestates (default: the current directory)"},
+    {"--savestate-disks", "embed|reference",
+     [](Options& o, std::string_view v) -> std::string {
+         if (v != "embed" && v != "reference") return "--savestate-disks: expected embed or reference";
+         o.savestate_reference = v == "reference";
+         return {};
+     },
+     "embed each disk in savestates (default), or record its path, size and content hash"},
+    {"--savestate-info", "FILE",
+     [](Options& o, std::string_view v) -> std::string {
+         if (v.empty()) return "--savestate-info needs a file name";
+         o.savestate_info = v;
+         o.action = Options::Action::SavestateInfo;
+         return {};
+     },
+     "validate a savestate and print what it holds, without running it"},
 };
 
 const OptionRow* find_option(std::string_view name) {
@@ -229,13 +272,25 @@ ParseResult parse_command_line(std::span<const char* const> args) {
             return result;
         }
         std::string_view name = arg.substr(arg.starts_with("--") ? 2 : 1);
+        // GNU style for the long options: --name=value.
+        std::optional<std::string_view> inline_value;
+        if (arg.starts_with("--") && name.find('=') != std::string_view::npos) {
+            inline_value = name.substr(name.find('=') + 1);
+            name = name.substr(0, name.find('='));
+        }
         const OptionRow* row = find_option(name);
         if (!row) {
             result.error = "unknown option '" + std::string(arg) + "' (see tern --help)";
             return result;
         }
         std::string_view value;
-        if (!row->value_name.empty()) {
+        if (inline_value) {
+            if (row->value_name.empty()) {
+                result.error = "option '--" + std::string(name) + "' takes no value";
+                return result;
+            }
+            value = *inline_value;
+        } else if (!row->value_name.empty()) {
             if (i + 1 >= args.size()) {
                 result.error =
                     "option '" + std::string(arg) + "' needs a value: " + std::string(row->value_name);
@@ -251,6 +306,14 @@ ParseResult parse_command_line(std::span<const char* const> args) {
 
 std::string check_supported(const Options& options) {
     const MachineConfig& m = options.machine;
+    if (options.savestate_at && options.savestate.empty()) return "--savestate-at needs --savestate FILE";
+    if (!options.loadstate.empty()) {
+        if (!m.kernel.empty() || !m.initrd.empty() || !m.dtb.empty() || !m.append.empty())
+            return "--loadstate restores RAM as saved: -kernel, -initrd, -dtb and -append have nothing to do";
+        return {};
+    }
+    if (options.savestate_at && !m.deterministic)
+        return "--savestate-at needs --deterministic (only then is an instruction count a point in the run)";
     if (m.bios == "none" && m.kernel.empty()) return "nothing to run: -bios none needs -kernel FILE";
     return {};
 }
@@ -284,6 +347,8 @@ std::string usage_text() {
     return text;
 }
 
-std::string version_text() { return "tern 0.1 (RISC-V RV64GC system emulator)\n"; }
+std::string_view tern_version() { return "0.1"; }
+
+std::string version_text() { return "tern " + std::string(tern_version()) + " (RISC-V RV64GC system emulator)\n"; }
 
 } // namespace tern

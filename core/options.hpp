@@ -13,13 +13,22 @@
 namespace tern {
 
 struct Options {
-    enum class Action { Run, Help, Version };
+    enum class Action { Run, Help, Version, SavestateInfo };
     Action action = Action::Run;
     MachineConfig machine;
     std::string machine_type = "virt";  // -M
     bool nographic = false;             // -nographic: the console is stdio (the only console so far)
     std::vector<std::string> log_items; // -d item,item,...
     std::string log_file;               // -D FILE
+    bool ram_given = false, harts_given = false; // -m, -smp (a loaded savestate must agree)
+
+    // Savestates (savestate/README.md).
+    std::string loadstate;           // --loadstate FILE: start from this file
+    std::string savestate;           // --savestate FILE: where --savestate-at and Ctrl-A s write
+    std::optional<uint64_t> savestate_at; // --savestate-at N (deterministic runs)
+    std::string savestate_dir = "."; // --savestate-dir DIR: Ctrl-A s's dated files go here
+    bool savestate_reference = false; // --savestate-disks reference: disks by path and hash
+    std::string savestate_info;      // --savestate-info FILE
 };
 
 struct ParseResult {
@@ -44,6 +53,8 @@ uint8_t log_class_mask(const Options& options);
 bool log_item_enabled(const Options& options, std::string_view item);
 
 std::string usage_text();
+// "0.1": this Tern's version, as savestates record it.
+std::string_view tern_version();
 std::string version_text();
 
 } // namespace tern

@@ -199,6 +199,13 @@ class ReservationTable {
         write();
     }
 
+    // Savestate load, before any hart runs: `own` reserves [paddr, paddr + size) as an LR left it.
+    void restore(Reservation& own, uint64_t paddr, uint8_t size) {
+        std::lock_guard guard(lock_);
+        if (!own.valid) active_.fetch_add(1, std::memory_order_relaxed);
+        own = {true, size, paddr};
+    }
+
     // Drops `own` (xRET): allowed at any time, an SC may always fail.
     // Costs one load when there is nothing to drop.
     void clear(Reservation& own) {

@@ -7,6 +7,8 @@
 #include "cpu/fpu.hpp"
 
 #include <array>
+#include <cstdio>
+#include <string>
 
 #include "cpu/csr_bits.hpp"
 #include "cpu/hart.hpp"
@@ -444,12 +446,59 @@ uint64_t misa_value() {
     return kMxl64 | extensions;
 }
 
+namespace {
+constexpr uint64_t kMstatusReset = kXL64 << 32 | kXL64 << 34; // UXL, SXL; MIE=MPRV=0 (3.4)
+
+std::string hex(uint64_t v) {
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(v));
+    return text;
+}
+} // namespace
+
 void csr_reset(Hart& hart, uint64_t hartid) {
     hart.state.priv = Privilege::Machine;
     CsrState& csr = hart.state.csr;
     csr.misa = misa_value();
     csr.mhartid = hartid;
-    csr.mstatus = kXL64 << 32 | kXL64 << 34; // UXL, SXL; MIE=MPRV=0 (3.4)
+    csr.mstatus = kMstatusReset;
+}
+
+std::string csr_state_problem(const CsrState& csr, uint64_t hartid) {
+    CsrState reset;
+    reset.misa = misa_value();
+    reset.mhartid = hartid;
+    // Plain CSRs: the bits outside the write mask keep their reset value.
+    for (const CsrDef& def : kCsrs) {
+        if (!def.field || def.write || def.gate != Gate::None) continue;
+        const uint64_t fixed = ~def.write_mask;
+        if ((csr.*def.field & fixed) != (reset.*def.field & fixed))
+            return std::string(def.name.view()) + " = " + hex(csr.*def.field) + " has read-only bits changed (writable: " +
+                   hex(def.write_mask) + ")";
+    }
+    const uint64_t mpp = (csr.mstatus & kMPP) >> kMPPShift;
+    if (mpp == 2) return "mstatus.MPP = 2 is not a privilege mode";
+    if ((csr.mstatus & ~(kMstatusWritable | kSD)) != kMstatusReset)
+        return "mstatus = " + hex(csr.mstatus) + " has read-only bits changed (UXL and SXL are 2, XS and UBE 0)";
+    if (csr.mstatus != with_sd(csr.mstatus)) return "mstatus.SD does not summarise mstatus.FS";
+    for (auto [name, tvec] : {std::pair{"mtvec", csr.mtvec}, std::pair{"stvec", csr.stvec}})
+        if ((tvec & 3) >= 2) return std::string(name) + ".MODE = " + std::to_string(tvec & 3) + " is reserved";
+    const uint64_t satp_mode = csr.satp >> kSatpModeShift;
+    if (satp_mode != kSatpModeBare && satp_mode != kSatpModeSv39 && satp_mode != kSatpModeSv48)
+        return "satp.MODE = " + std::to_string(satp_mode) + " is not Bare, Sv39 or Sv48";
+    if (csr.satp & ~(0xfull << kSatpModeShift | kSatpAsidMask | kSatpPpnMask))
+        return "satp = " + hex(csr.satp) + " has reserved bits set";
+    if (csr.menvcfg & ~(kSTCE | 1)) return "menvcfg = " + hex(csr.menvcfg) + " enables unimplemented extensions";
+    if (csr.mip & ~kAllInterrupts) return "mip = " + hex(csr.mip) + " has bits of interrupts that do not exist";
+    if (csr.fcsr & ~kFcsrMask) return "fcsr = " + hex(csr.fcsr) + " has bits above bit 7";
+    for (unsigned i = 0; i < kPmpEntries; ++i) {
+        const uint8_t cfg = csr.pmp.cfg[i];
+        if (cfg & ~kPmpCfgWritable) return "pmp" + std::to_string(i) + "cfg has reserved bits 6:5 set";
+        if ((cfg & (kPmpR | kPmpW)) == kPmpW) return "pmp" + std::to_string(i) + "cfg has W=1 without R (reserved)";
+        if (csr.pmp.addr[i] & ~kPmpAddrMask)
+            return "pmpaddr" + std::to_string(i) + " = " + hex(csr.pmp.addr[i]) + " has bits above 53";
+    }
+    return {};
 }
 
 uint64_t csr_read_for_update(Hart& hart, uint16_t addr) {

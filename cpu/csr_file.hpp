@@ -3,6 +3,7 @@
 // map onto CsrState (privileged spec chapters 2 and 3, Zicsr, Zicntr, Sstc).
 // The rules are one table in csr_file.cpp; this header is its interface.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "cpu/csr_state.hpp"
@@ -33,6 +34,10 @@ uint64_t csr_read_for_update(Hart& hart, uint16_t addr);
 
 // Reset values (privileged spec 3.4): M-mode, misa, mstatus.SXL/UXL, mhartid.
 void csr_reset(Hart& hart, uint64_t hartid);
+
+// Why `csr` is not a state the CSR file could reach, e.g. "mstatus.MPP = 2 is not a privilege mode",
+// or empty when every CSR holds a legal value (the WARL rules of the table, for savestate loads).
+std::string csr_state_problem(const CsrState& csr, uint64_t hartid);
 
 // The misa value this hart reports: RV64 with I M A F D C S U.
 uint64_t misa_value();

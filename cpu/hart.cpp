@@ -15,6 +15,47 @@ Hart::Hart(uint64_t hartid, Bus& bus_, CodeCache& code_cache_, MachineClock& clo
 
 Hart::~Hart() { bus.reservations.detach(id()); }
 
+void Hart::serialize(StateArchive& archive) {
+    HartState& s = state;
+    archive("x", s.x);
+    archive.require(s.x[0] == 0, "x0", "is not zero");
+    archive("f", s.f);
+    archive("pc", s.pc);
+    archive.require(!(s.pc & 1), "pc", "is not 2-byte aligned (IALIGN is 16 with C)");
+    archive("privilege", s.priv);
+    archive.require(s.priv == Privilege::User || s.priv == Privilege::Supervisor || s.priv == Privilege::Machine,
+                    "privilege", "= " + std::to_string(static_cast<unsigned>(s.priv)) + " is not a privilege mode");
+    archive("wfi", s.wfi);
+    archive("steps", steps);
+    CsrState& c = s.csr;
+    const uint64_t hartid = c.mhartid;
+    for (uint64_t* field : {&c.mstatus, &c.misa, &c.medeleg, &c.mideleg, &c.mie, &c.mip, &c.mtvec, &c.mscratch,
+                            &c.mepc, &c.mcause, &c.mtval, &c.mcounteren, &c.mcountinhibit, &c.menvcfg, &c.mhartid,
+                            &c.stvec, &c.sscratch, &c.sepc, &c.scause, &c.stval, &c.scounteren, &c.senvcfg,
+                            &c.satp, &c.stimecmp, &c.mcycle, &c.minstret})
+        archive("csr", *field);
+    archive("seip_software", c.seip_software);
+    archive("seip_external", c.seip_external);
+    archive("fcsr", c.fcsr);
+    archive("pmpcfg", c.pmp.cfg);
+    archive("pmpaddr", c.pmp.addr);
+    if (archive.loading()) {
+        if (std::string problem = csr_state_problem(c, hartid); !problem.empty()) throw StateError(problem);
+        tlb.flush();
+    }
+    // The reservation is state too: dropping it could make a resumed SC fail where the original succeeded.
+    Reservation r = s.reservation;
+    archive("reservation_valid", r.valid);
+    archive("reservation_size", r.size);
+    archive("reservation_paddr", r.paddr);
+    if (archive.loading() && r.valid) {
+        archive.require(r.size == 4 || r.size == 8, "reservation_size", "is not 4 or 8");
+        archive.require(!(r.paddr & (r.size - 1)) && bus.ram().contains(r.paddr, r.size), "reservation_paddr",
+                        "is not an aligned RAM address");
+        bus.reservations.restore(s.reservation, r.paddr, r.size);
+    }
+}
+
 void Hart::illegal_instruction(uint32_t raw) { take_exception(*this, Exception::IllegalInstruction, raw); }
 
 namespace {

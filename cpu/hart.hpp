@@ -9,6 +9,7 @@
 #include "core/bus.hpp"
 #include "core/clock.hpp"
 #include "core/ram_access.hpp"
+#include "core/state_archive.hpp"
 #include "cpu/hart_control.hpp"
 #include "cpu/hart_state.hpp"
 #include "cpu/pmp_memo.hpp"
@@ -102,6 +103,10 @@ class Hart {
     bool fetch(uint64_t vaddr, uint32_t& raw);
 
     void illegal_instruction(uint32_t raw);
+
+    // The savestate fields: architectural state plus the step count (a deterministic run's clock).
+    // A loaded value the hart could not hold is refused (StateError). Call between blocks only.
+    void serialize(StateArchive& archive);
 
     // Writes x[rd], keeping x0 zero.
     void set_x(unsigned rd, uint64_t value) {

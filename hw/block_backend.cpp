@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +57,31 @@ bool FileBackend::flush() { return read_only_ || fdatasync(fd_) == 0; }
 
 bool NullBackend::read(uint64_t, std::span<uint8_t> out) {
     std::fill(out.begin(), out.end(), uint8_t{0});
+    return true;
+}
+
+std::unique_ptr<MemoryBackend> MemoryBackend::create(uint64_t size, bool read_only, std::string& error) {
+    void* data = size ? ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+                      : nullptr;
+    if (data == MAP_FAILED) {
+        error = "cannot map " + std::to_string(size) + " bytes for a disk";
+        return nullptr;
+    }
+    return std::unique_ptr<MemoryBackend>(new MemoryBackend(static_cast<uint8_t*>(data), size, read_only));
+}
+
+MemoryBackend::~MemoryBackend() {
+    if (data_) ::munmap(data_, size_);
+}
+
+bool MemoryBackend::read(uint64_t offset, std::span<uint8_t> out) {
+    std::memcpy(out.data(), data_ + offset, out.size());
+    return true;
+}
+
+bool MemoryBackend::write(uint64_t offset, std::span<const uint8_t> in) {
+    if (read_only_) return false;
+    std::memcpy(data_ + offset, in.data(), in.size());
     return true;
 }
 

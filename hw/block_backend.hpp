@@ -38,6 +38,28 @@ class FileBackend final : public BlockBackend {
     bool read_only_;
 };
 
+// A disk held in host memory: a savestate's embedded disk. Pages never written cost nothing
+// (an anonymous mapping); writes last as long as the machine and go into its next savestate.
+class MemoryBackend final : public BlockBackend {
+  public:
+    // nullptr with `error` set when the host cannot map `size` bytes.
+    static std::unique_ptr<MemoryBackend> create(uint64_t size, bool read_only, std::string& error);
+    ~MemoryBackend() override;
+    uint64_t size() const override { return size_; }
+    bool read_only() const override { return read_only_; }
+    bool read(uint64_t offset, std::span<uint8_t> out) override;
+    bool write(uint64_t offset, std::span<const uint8_t> in) override;
+    bool flush() override { return true; }
+    // The whole disk, for filling it from a savestate.
+    std::span<uint8_t> bytes() { return {data_, size_}; }
+
+  private:
+    MemoryBackend(uint8_t* data, uint64_t size, bool read_only) : data_(data), size_(size), read_only_(read_only) {}
+    uint8_t* data_;
+    uint64_t size_;
+    bool read_only_;
+};
+
 class NullBackend final : public BlockBackend {
   public:
     explicit NullBackend(uint64_t size) : size_(size) {}

@@ -27,16 +27,24 @@ class BootRom final : public Device {
     static constexpr uint64_t kSize = 0xf000;
 
     BootRom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info);
+    // Rebuilds the contents for another firmware (the board maps one ROM and fills it at boot).
+    void configure(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info);
 
     std::string_view name() const override { return "mrom"; }
     std::span<const RegisterDecl> registers() const override { return kRegisters; }
     uint64_t read(const RegisterAccess& access) override { return words_[access.index]; }
     void write(const RegisterAccess&, uint64_t) override {}
+    // The ROM is saved as what it was built from, so a file cannot put other code in it.
+    void serialize(StateArchive& archive) override;
 
   private:
     static constexpr std::array<RegisterDecl, 1> kRegisters{{
         {"rom", 0, 8, W8 | W16 | W32 | W64, RegAccess::RO, kSize / 8, 8},
     }};
+    void build();
+
+    uint64_t firmware_entry_, fdt_address_;
+    FwDynamicInfo info_;
     std::vector<uint64_t> words_ = std::vector<uint64_t>(kSize / 8, 0);
 };
 

@@ -34,4 +34,13 @@ void Clint::write(const RegisterAccess& access, uint64_t value) {
         on_change_(access.index);
 }
 
+void Clint::serialize(StateArchive& archive) {
+    for (auto& msip : msip_) {
+        archive("msip", msip);
+        archive.require(msip.load() <= 1, "msip", "has bits other than bit 0, which alone is implemented");
+    }
+    for (auto& cmp : mtimecmp_)
+        archive("mtimecmp", cmp);
+}
+
 } // namespace tern

@@ -25,6 +25,7 @@ class Clint final : public Device {
     std::span<const RegisterDecl> registers() const override { return registers_; }
     uint64_t read(const RegisterAccess& access) override;
     void write(const RegisterAccess& access, uint64_t value) override;
+    void serialize(StateArchive& archive) override;
 
     // Read by the harts from their own threads, without the device lock.
     bool software_pending(unsigned hart) const { return msip_[hart].load(std::memory_order_acquire) & 1; }

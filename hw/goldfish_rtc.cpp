@@ -55,4 +55,16 @@ void GoldfishRtc::poll() {
     }
 }
 
+void GoldfishRtc::serialize(StateArchive& archive) {
+    archive("offset_ns", offset_ns_);
+    archive("time_high_latch", time_high_latch_);
+    archive("alarm_high", alarm_high_);
+    archive("alarm_ns", alarm_ns_);
+    archive("alarm_armed", alarm_armed_);
+    archive("irq_enabled", irq_enabled_);
+    bool line = irq_.level();
+    archive("irq", line);
+    irq_.restore(line);
+}
+
 } // namespace tern

@@ -22,6 +22,7 @@ class GoldfishRtc final : public Device {
     std::span<const RegisterDecl> registers() const override { return kRegisters; }
     uint64_t read(const RegisterAccess& access) override;
     void write(const RegisterAccess& access, uint64_t value) override;
+    void serialize(StateArchive& archive) override;
 
     // Fires the alarm once its time has come; the machine calls this periodically.
     void poll();

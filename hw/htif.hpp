@@ -29,6 +29,11 @@ class Htif {
     static constexpr uint64_t kSysWrite = 64; // riscv-pk / Linux syscall number
     static constexpr uint64_t kSyscallBlockSize = 8 * sizeof(uint64_t);
 
+    uint64_t tohost() const { return tohost_; }
+    std::optional<uint64_t> fromhost() const { return fromhost_; }
+    // The savestate field: whether the guest has already exited through tohost.
+    void serialize(StateArchive& archive) { archive("exited", exited_); }
+
   private:
     void on_store(uint64_t paddr, unsigned size);
     void handle_tohost(uint64_t value);

@@ -19,6 +19,9 @@ class IrqLine {
         level_ = level;
     }
     bool level() const { return level_; }
+    // Savestate load: the line's level as saved, without telling the controller,
+    // which loads its own side (input levels, pending bits) from its own fields.
+    void restore(bool level) { level_ = level; }
     uint32_t source() const { return source_; }
 
   private:

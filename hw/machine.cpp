@@ -38,7 +38,7 @@ jit::EngineOptions jit_options(const MachineConfig& config) {
 }
 } // namespace
 
-Machine::Machine(const MachineConfig& cfg)
+Machine::Machine(const MachineConfig& cfg, std::vector<std::unique_ptr<BlockBackend>> backends)
     : config(cfg), ram(MachineConfig::kRamBase, cfg.ram_size), bus(ram),
       clint(clock, cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
       plic(cfg.harts, [this](unsigned hart) { harts[hart]->control.kick(); }),
@@ -56,7 +56,8 @@ Machine::Machine(const MachineConfig& cfg)
     bus.map(Clint::kBase, Clint::kSize, clint);
     bus.map(Plic::kBase, Plic::kSize, plic);
     bus.map(Uart16550::kBase, Uart16550::kSize, uart);
-    attach_virtio();
+    bus.map(BootRom::kBase, BootRom::kSize, boot_rom);
+    attach_virtio(std::move(backends));
     for (unsigned i = 0; i < cfg.harts; ++i) {
         code_caches.push_back(std::make_unique<CodeCache>(bus, i));
         harts.push_back(std::make_unique<Hart>(i, bus, *code_caches.back(), clock));
@@ -84,10 +85,14 @@ Machine::Machine(const MachineConfig& cfg)
 
 Machine::~Machine() { ::close(io_wake_fd_); }
 
-void Machine::attach_virtio() {
-    for (const MachineConfig::Drive& drive : config.drives) {
+void Machine::attach_virtio(std::vector<std::unique_ptr<BlockBackend>> backends) {
+    if (!backends.empty() && backends.size() != config.drives.size())
+        throw std::logic_error("one backend per drive, or none");
+    for (size_t i = 0; i < config.drives.size(); ++i) {
+        const MachineConfig::Drive& drive = config.drives[i];
         std::string error;
-        auto backend = FileBackend::open(drive.file, drive.read_only, error);
+        std::unique_ptr<BlockBackend> backend =
+            backends.empty() ? FileBackend::open(drive.file, drive.read_only, error) : std::move(backends[i]);
         if (!backend) throw std::runtime_error("cannot open disk image " + error);
         disks.push_back(std::make_unique<VirtioBlk>(std::move(backend)));
     }
@@ -113,8 +118,7 @@ void Machine::attach_htif(uint64_t tohost, std::optional<uint64_t> fromhost) {
 }
 
 void Machine::install_boot_rom(uint64_t firmware_entry, uint64_t fdt_address, const FwDynamicInfo& info) {
-    boot_rom = std::make_unique<BootRom>(firmware_entry, fdt_address, info);
-    bus.map(BootRom::kBase, BootRom::kSize, *boot_rom);
+    boot_rom.configure(firmware_entry, fdt_address, info);
     for (auto& hart : harts)
         hart->state.pc = BootRom::kBase;
 }
@@ -200,7 +204,7 @@ void Machine::set_jit_listing(std::FILE* out) {
 }
 
 void Machine::serve_host_io() {
-    bool show_harts = false;
+    ConsoleCommand command = ConsoleCommand::None;
     {
         auto lock = bus.lock_devices();
         io_wake_pending_.store(false, std::memory_order_release);
@@ -212,12 +216,14 @@ void Machine::serve_host_io() {
             else
                 break;
         if (console_->quit_requested()) request_exit(0);
-        show_harts = console_->take_hart_status_request();
+        command = console_->take_command();
         console_->flush();
     }
     // Not under the device lock: a hart waiting for it could never reach its pause point.
-    if (show_harts) {
-        const std::string text = hart_status();
+    if (command != ConsoleCommand::None) {
+        std::string text = command == ConsoleCommand::HartStatus ? hart_status()
+                           : on_console_command                ? on_console_command(command)
+                                                               : "\r\ntern: savestates are not available here\r\n";
         auto lock = bus.lock_devices();
         for (char c : text)
             console_->write(static_cast<uint8_t>(c));
@@ -225,11 +231,22 @@ void Machine::serve_host_io() {
     }
 }
 
-std::string Machine::hart_status() {
+void Machine::with_harts_paused(const std::function<void()>& inspect) {
     // Round-robin harts are all stopped whenever host I/O is served.
     const bool threaded = !config.deterministic;
     if (threaded) pause_all();
+    try {
+        inspect();
+    } catch (...) {
+        if (threaded) resume_all();
+        throw;
+    }
+    if (threaded) resume_all();
+}
+
+std::string Machine::hart_status() {
     std::string text = "\r\n";
+    with_harts_paused([&] {
     for (const auto& hart : harts) {
         const HartState& s = hart->state;
         static constexpr const char* kPrivilege[] = {"U", "S", "?", "M"};
@@ -249,7 +266,7 @@ std::string Machine::hart_status() {
             static_cast<unsigned long long>(s.csr.sepc), static_cast<unsigned long long>(s.csr.stval));
         text += line;
     }
-    if (threaded) resume_all();
+    });
     return text;
 }
 
@@ -313,33 +330,62 @@ uint64_t Machine::slice_budget() {
     return std::min(slice, config.max_instructions - taken);
 }
 
-void Machine::run_hart(Hart& hart, uint64_t budget) {
-    const uint64_t start = hart.steps;
-    while (hart.steps - start < budget && !exit_requested()) {
-        serve_attention(hart);
-        if (waiting_for_interrupt(hart)) break;
-        const uint64_t left = budget - (hart.steps - start);
-        instructions_retired.fetch_add(jits.empty() ? interpret(hart, left)
-                                                    : jits[hart.id()]->run(hart, left),
+void Machine::run_turn(Hart& hart, Turn& turn) {
+    while (turn.left > 0 && !exit_requested()) {
+        if (turn.engine_left == 0) {
+            serve_attention(hart);
+            if (waiting_for_interrupt(hart)) break;
+            turn.engine_left = turn.left;
+        }
+        const uint64_t start = hart.steps;
+        const bool cut = run_engine(hart, turn.engine_left);
+        const uint64_t done = std::min(hart.steps - start, turn.left);
+        turn.left -= done;
+        // An engine call cut by the at_steps event goes on as if uncut; any other has ended.
+        turn.engine_left = cut ? turn.engine_left - std::min(done, turn.engine_left) : 0;
+    }
+    turn = {};
+}
+
+bool Machine::run_engine(Hart& hart, uint64_t budget) {
+    const bool event = static_cast<bool>(event_);
+    if (event) budget = std::min(budget, event_steps_ > steps_taken() ? event_steps_ - steps_taken() : 0);
+    if (budget > 0) {
+        instructions_retired.fetch_add(jits.empty() ? interpret(hart, budget) : jits[hart.id()]->run(hart, budget),
                                        std::memory_order_relaxed);
         hart.control.publish_steps(hart.steps);
     }
+    if (!event || steps_taken() < event_steps_) return false;
+    std::exchange(event_, nullptr)();
+    return true;
+}
+
+void Machine::at_steps(uint64_t steps, std::function<void()> event) {
+    event_steps_ = steps;
+    event_ = std::move(event);
 }
 
 void Machine::run_round_robin() {
     while (!exit_requested()) {
-        serve_host_io();
-        park_if_pause_requested();
-        bool all_waiting = true;
-        for (auto& hart : harts) {
-            serve_attention(*hart);
-            if (waiting_for_interrupt(*hart)) continue;
-            all_waiting = false;
-            run_hart(*hart, slice_budget());
-            if (exit_requested()) break;
+        if (!std::exchange(resumed_, false)) {
+            position_ = {};
+            serve_host_io();
+            park_if_pause_requested();
+        }
+        for (; position_.hart < harts.size() && !exit_requested(); ++position_.hart) {
+            Hart& hart = *harts[position_.hart];
+            if (!position_.in_turn) {
+                serve_attention(hart);
+                if (waiting_for_interrupt(hart)) continue;
+                position_.all_waiting = false;
+                position_.in_turn = true;
+                position_.turn = {slice_budget(), 0};
+            }
+            run_turn(hart, position_.turn);
+            position_.in_turn = false;
         }
         if (config.max_instructions) slice_budget(); // requests the exit once the budget is spent
-        if (all_waiting && !exit_requested()) sleep_until_interrupt();
+        if (position_.all_waiting && !exit_requested()) sleep_until_interrupt();
     }
 }
 
@@ -353,7 +399,8 @@ void Machine::hart_thread(Hart& hart) {
                 hart.sleep_until(clock.host_time_of(next_timer_deadline(hart)));
                 continue;
             }
-            run_hart(hart, slice_budget());
+            Turn turn{slice_budget(), 0};
+            run_turn(hart, turn);
         }
     } catch (...) {
         std::lock_guard lock(pause_mutex_);
@@ -408,6 +455,48 @@ void Machine::resume_all() {
     }
     pause_changed_.notify_all();
     pauser_mutex_.unlock();
+}
+
+void Machine::serialize(StateArchive& archive) {
+    uint64_t mtime = clock.mtime();
+    archive("mtime", mtime);
+    if (archive.loading()) clock.set_mtime(mtime);
+
+    RoundRobinPosition& p = position_;
+    archive("rr_hart", p.hart);
+    archive("rr_in_turn", p.in_turn);
+    archive("rr_all_waiting", p.all_waiting);
+    archive("rr_turn_left", p.turn.left);
+    archive("rr_engine_left", p.turn.engine_left);
+    archive.require(p.hart < harts.size() || (p.hart == harts.size() && !p.in_turn), "rr_hart",
+                    "= " + std::to_string(p.hart) + " is not a hart of this machine");
+    archive.require(p.turn.left <= kSliceInstructions && p.turn.engine_left <= p.turn.left, "rr_turn_left",
+                    "is more than a turn's budget");
+    if (archive.loading()) resumed_ = true;
+
+    // HTIF is what boot() attached for a -kernel ELF with tohost; it is rebuilt from its fields.
+    bool has_htif = htif != nullptr;
+    archive("htif", has_htif);
+    if (!has_htif) return;
+    uint64_t tohost = htif ? htif->tohost() : 0, fromhost = htif ? htif->fromhost().value_or(0) : 0;
+    bool has_fromhost = htif && htif->fromhost();
+    archive("htif_tohost", tohost);
+    archive("htif_has_fromhost", has_fromhost);
+    archive("htif_fromhost", fromhost);
+    if (archive.loading()) {
+        for (uint64_t address : {tohost, has_fromhost ? fromhost : tohost})
+            archive.require(!(address & 7) && ram.contains(address, 8), "htif_tohost",
+                            "or htif_fromhost is not an aligned RAM doubleword");
+        if (htif) throw StateError("htif: loaded twice");
+        attach_htif(tohost, has_fromhost ? std::optional(fromhost) : std::nullopt);
+    }
+    htif->serialize(archive);
+}
+
+void Machine::finish_load() {
+    for (auto& hart : harts)
+        hart->control.publish_steps(hart->steps);
+    update_all_interrupt_lines();
 }
 
 int Machine::run() {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,12 +39,14 @@
 namespace tern {
 
 class Console;
+enum class ConsoleCommand;
 
 class Machine {
   public:
     // Throws std::runtime_error with a one-line reason when the configuration cannot be built
-    // (e.g. a disk image that cannot be opened).
-    explicit Machine(const MachineConfig& config);
+    // (e.g. a disk image that cannot be opened). `backends`, when given, are the disks
+    // (one per config.drives entry, a savestate's embedded disks) instead of opening the files.
+    explicit Machine(const MachineConfig& config, std::vector<std::unique_ptr<BlockBackend>> backends = {});
     ~Machine();
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
@@ -66,8 +69,27 @@ class Machine {
     void pause_all();
     void resume_all();
 
+    // Runs `inspect` with every hart stopped at an instruction boundary: from the host I/O
+    // thread of a threaded run (pause_all), or between turns of a round-robin one.
+    void with_harts_paused(const std::function<void()>& inspect);
+
     // One line per hart (privilege, pc, minstret, WFI), taken while the harts are paused.
     std::string hart_status();
+
+    // Console commands the machine does not serve itself (Ctrl-A s and l: savestates), run on
+    // the host I/O thread outside the device lock; what they return is printed on the console.
+    std::function<std::string(ConsoleCommand)> on_console_command;
+
+    // Deterministic runs: calls `event` once, when steps_taken() first reaches `steps` at a
+    // block boundary (where --max-instructions would stop), with every hart between blocks.
+    // The run goes on afterwards exactly as it would have without the event.
+    void at_steps(uint64_t steps, std::function<void()> event);
+
+    // The machine's own savestate fields: the clock, the round-robin position, HTIF.
+    // Load after the harts (the deterministic clock counts their steps).
+    void serialize(StateArchive& archive);
+    // After a savestate load: every hart's published steps and interrupt lines as loaded.
+    void finish_load();
 
     // The host side of the serial console; without one, output goes to stdout.
     void attach_console(Console* console) { console_ = console; }
@@ -102,7 +124,7 @@ class Machine {
     GoldfishRtc rtc;
     std::vector<std::unique_ptr<VirtioBlk>> disks;
     std::vector<std::unique_ptr<VirtioMmio>> virtio; // all transports, in address order
-    std::unique_ptr<BootRom> boot_rom;
+    BootRom boot_rom{0, 0, {}}; // filled by install_boot_rom
     std::unique_ptr<Htif> htif; // only when the -kernel ELF defines tohost
     // Per hart, indexed by mhartid (each used only by that hart's thread);
     // declared in this order so engines go before the harts and caches they use.
@@ -114,7 +136,22 @@ class Machine {
   private:
     static constexpr int kRunning = -1; // exit_status_ before any exit request
 
-    void attach_virtio();
+    // A hart's turn: up to `left` steps, served between engine calls; `engine_left` is
+    // what is left of the engine call in progress (0: none), split only by at_steps events.
+    struct Turn {
+        uint64_t left = 0;
+        uint64_t engine_left = 0;
+    };
+    // Where the round-robin scheduler stands, saved so that a resumed deterministic run
+    // takes the same turns as one that never stopped.
+    struct RoundRobinPosition {
+        uint32_t hart = 0;       // whose turn it is
+        bool in_turn = false;    // that turn has begun (else it starts with serve_attention)
+        bool all_waiting = true; // every hart so far this round waited in WFI
+        Turn turn;
+    };
+
+    void attach_virtio(std::vector<std::unique_ptr<BlockBackend>> backends);
     void kick_all();
     void serve_host_io();
     void run_round_robin();
@@ -122,7 +159,10 @@ class Machine {
     void hart_thread(Hart& hart);
     // Runs `hart` for up to `budget` steps, serving kicks (mailbox, interrupt
     // lines, pauses) between blocks; stops early in WFI or on exit.
-    void run_hart(Hart& hart, uint64_t budget);
+    void run_turn(Hart& hart, Turn& turn);
+    // One engine call of up to `budget` steps, cut short at the at_steps event, which it then
+    // fires; true when it did.
+    bool run_engine(Hart& hart, uint64_t budget);
     void serve_attention(Hart& hart);
     bool waiting_for_interrupt(const Hart& hart) const;
     uint64_t slice_budget();
@@ -135,6 +175,10 @@ class Machine {
     void wait_for_host_io();
 
     Console* console_ = nullptr;
+    RoundRobinPosition position_;
+    bool resumed_ = false; // loaded from a savestate: the first round continues at position_
+    uint64_t event_steps_ = 0;
+    std::function<void()> event_;
     // The host I/O thread sleeps in poll() on stdin and this eventfd (threaded runs only).
     int io_wake_fd_ = -1; // set once in the constructor
     std::atomic<bool> io_wake_pending_{false};

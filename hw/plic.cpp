@@ -92,16 +92,38 @@ void Plic::write(const RegisterAccess& a, uint64_t value) {
             break;
         }
         // Source 0 and sources above kSources are hard-wired off (WARL).
-        uint32_t valid = ~0u;
-        if (word == 0) valid &= ~1u;
-        if (word == kWords - 1) valid &= (2u << (kSources % 32)) - 1;
-        contexts_[a.index / 0x20].enable[word] = v & valid;
+        contexts_[a.index / 0x20].enable[word] = v & source_bits(word);
         break;
     }
     case kThreshold: contexts_[a.index].threshold = v & kPriorityMask; break;
     default: complete(a.index, v, a); break;
     }
     changed();
+}
+
+void Plic::serialize(StateArchive& archive) {
+    auto priority_field = [&](std::string_view name, uint32_t& value) {
+        archive(name, value);
+        archive.require(value <= kPriorityMask, name, "= " + std::to_string(value) + " has more than 3 bits");
+    };
+    auto source_words = [&](std::string_view name, std::array<uint32_t, kWords>& words) {
+        for (uint32_t w = 0; w < kWords; ++w) {
+            archive(name, words[w]);
+            archive.require(!(words[w] & ~source_bits(w)), name,
+                            "word " + std::to_string(w) + " names sources that do not exist");
+        }
+    };
+    archive.require(priority_[0] == 0, "priority", "of source 0 is set");
+    for (uint32_t s = 1; s <= kSources; ++s)
+        priority_field("priority", priority_[s]);
+    source_words("pending", pending_);
+    source_words("level", level_);
+    source_words("in_flight", in_flight_);
+    for (Context& c : contexts_) {
+        source_words("enable", c.enable);
+        priority_field("threshold", c.threshold);
+    }
+    if (archive.loading()) changed();
 }
 
 } // namespace tern

@@ -27,6 +27,7 @@ class Plic final : public Device, public InterruptController {
     std::span<const RegisterDecl> registers() const override { return registers_; }
     uint64_t read(const RegisterAccess& access) override;
     void write(const RegisterAccess& access, uint64_t value) override;
+    void serialize(StateArchive& archive) override;
 
     void set_level(uint32_t source, bool level) override;
 
@@ -46,6 +47,13 @@ class Plic final : public Device, public InterruptController {
     }
     static void set_bit(std::array<uint32_t, kWords>& words, uint32_t source, bool value) {
         words[source / 32] = (words[source / 32] & ~(1u << (source % 32))) | (uint32_t{value} << (source % 32));
+    }
+    // Bits of source-bitmap word `word` that name sources (source 0 and those above kSources do not exist).
+    static constexpr uint32_t source_bits(uint32_t word) {
+        uint32_t valid = ~0u;
+        if (word == 0) valid &= ~1u;
+        if (word == kWords - 1) valid &= (2u << (kSources % 32)) - 1;
+        return valid;
     }
     uint32_t claim(unsigned context);
     bool compute_output(unsigned context) const;

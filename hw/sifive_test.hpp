@@ -23,6 +23,7 @@ class SifiveTest final : public Device {
     std::span<const RegisterDecl> registers() const override { return kRegisters; }
     uint64_t read(const RegisterAccess&) override { return 0; }
     void write(const RegisterAccess& access, uint64_t value) override;
+    void serialize(StateArchive&) override {} // no state: every write acts at once
 
   private:
     static constexpr std::array<RegisterDecl, 1> kRegisters{{

@@ -103,4 +103,28 @@ void Uart16550::write(const RegisterAccess& a, uint64_t value) {
     update_irq();
 }
 
+void Uart16550::serialize(StateArchive& archive) {
+    // The writable bits of each register, as write() keeps them.
+    auto reg = [&](std::string_view name, uint8_t& value, uint8_t writable) {
+        archive(name, value);
+        archive.require(!(value & ~writable), name, "= " + std::to_string(value) + " has bits the register lacks");
+    };
+    reg("ier", ier_, 0x0f);
+    reg("fcr", fcr_, 0xc9);
+    reg("lcr", lcr_, 0xff);
+    reg("mcr", mcr_, 0x1f);
+    reg("scr", scr_, 0xff);
+    reg("dll", dll_, 0xff);
+    reg("dlm", dlm_, 0xff);
+    archive("overrun", overrun_);
+    archive("thre_pending", thre_pending_);
+    // The receive FIFO: at most what it holds in the saved FIFO mode.
+    std::vector<uint8_t> rx(rx_.begin(), rx_.end());
+    rx.resize(archive.count("rx_count", rx.size(), rx_capacity()));
+    archive.bytes("rx", rx);
+    rx_.assign(rx.begin(), rx.end());
+    // The line follows the registers; the PLIC loads its side from its own fields.
+    if (archive.loading()) irq_.restore((iir() & 1) == 0);
+}
+
 } // namespace tern

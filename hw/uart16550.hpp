@@ -25,6 +25,7 @@ class Uart16550 final : public Device {
     std::span<const RegisterDecl> registers() const override { return kRegisters; }
     uint64_t read(const RegisterAccess& access) override;
     void write(const RegisterAccess& access, uint64_t value) override;
+    void serialize(StateArchive& archive) override;
 
     // A byte from the host terminal; false when the receive FIFO is full (the caller keeps it).
     bool receive(uint8_t byte);

@@ -22,6 +22,7 @@ class VirtioBlk final : public VirtioDevice {
     unsigned queue_count() const override { return 1; }
     std::span<const uint8_t> config() const override { return config_; }
     Result serve(unsigned queue, const DescriptorChain& chain, Dma& dma) override;
+    BlockBackend& backend() { return *backend_; }
 
   private:
     std::unique_ptr<BlockBackend> backend_;

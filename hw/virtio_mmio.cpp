@@ -126,11 +126,11 @@ void VirtioMmio::write(const RegisterAccess& a, uint64_t value) {
             // FEATURES_OK does not stick (virtio 3.1.1).
             if ((driver_features_ & ~offered) || !(driver_features_ & kVirtioFVersion1)) {
                 guest_error("feature negotiation failed", &a, driver_features_);
-                status_ = (v & ~kStatusFeaturesOk) | (status_ & kStatusNeedsReset);
+                status_ = (v & kStatusBits & ~kStatusFeaturesOk) | (status_ & kStatusNeedsReset);
                 break;
             }
         }
-        status_ = v | (status_ & kStatusNeedsReset);
+        status_ = (v & kStatusBits) | (status_ & kStatusNeedsReset);
         break;
     case kQueueDescLow: case kQueueDescHigh:
         if (Virtqueue* q = configurable_queue()) set_half(q->state.desc, a.id == kQueueDescHigh);
@@ -183,6 +183,46 @@ void VirtioMmio::notify(uint32_t index, const RegisterAccess& access) {
         served = true;
     }
     if (served) raise(kInterruptUsedBuffer);
+}
+
+void VirtioMmio::serialize(StateArchive& archive) {
+    archive("status", status_);
+    archive.require(status_ <= kStatusBits, "status", "has bits above the status byte");
+    archive("interrupt_status", interrupt_status_);
+    archive.require(!(interrupt_status_ & ~(kInterruptUsedBuffer | kInterruptConfigChange)), "interrupt_status",
+                    "has bits that are not interrupt reasons");
+    archive("device_features_sel", device_features_sel_);
+    archive("driver_features_sel", driver_features_sel_);
+    archive("queue_sel", queue_sel_);
+    archive("driver_features", driver_features_);
+    archive.require(!(status_ & kStatusFeaturesOk) ||
+                        (!(driver_features_ & ~offered_features()) && (driver_features_ & kVirtioFVersion1)),
+                    "driver_features", "were accepted (FEATURES_OK) but are not a valid subset of the offer");
+    bool line = irq_.level();
+    archive("irq", line);
+    irq_.restore(line);
+    // As many queues as the device behind this transport has.
+    const uint32_t count = archive.count("queues", queues_.size(), queues_.size());
+    archive.require(count == queues_.size(), "queues",
+                    "= " + std::to_string(count) + ", but the device has " + std::to_string(queues_.size()));
+    for (Virtqueue& q : queues_) {
+        VirtqueueState& s = q.state;
+        archive("queue_num", s.num);
+        archive.require(s.num == 0 || (s.num <= Virtqueue::kMaxSize && !(s.num & (s.num - 1))), "queue_num",
+                        "= " + std::to_string(s.num) + " is not a power of two up to queue_num_max");
+        archive("queue_ready", s.ready);
+        archive.require(!s.ready || s.num != 0, "queue_ready", "is set on a queue without a size");
+        archive("queue_desc", s.desc);
+        archive("queue_driver", s.driver);
+        archive("queue_device", s.device);
+        // A live queue's rings are in RAM (a driver that placed them elsewhere broke the device first).
+        const bool live = s.ready && (status_ & kStatusDriverOk) && !broken();
+        archive.require(!live || (dma_.in_ram(s.desc, 16ull * s.num) && dma_.in_ram(s.driver, 6 + 2ull * s.num) &&
+                                  dma_.in_ram(s.device, 6 + 8ull * s.num)),
+                        "queue_desc", "or another ring of a live queue lies outside RAM");
+        archive("queue_last_avail", s.last_avail);
+        archive("queue_used_idx", s.used_idx);
+    }
 }
 
 } // namespace tern

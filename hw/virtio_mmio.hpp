@@ -25,6 +25,7 @@ class VirtioMmio final : public Device {
     std::span<const RegisterDecl> registers() const override { return kRegisters; }
     uint64_t read(const RegisterAccess& access) override;
     void write(const RegisterAccess& access, uint64_t value) override;
+    void serialize(StateArchive& archive) override;
 
     bool broken() const { return status_ & kStatusNeedsReset; }
     uint32_t irq_source() const { return irq_.source(); }
@@ -62,6 +63,7 @@ class VirtioMmio final : public Device {
         {"config_generation", 0x0fc, 4, W32, RegAccess::RO},
         {"config", 0x100, 4, W8 | W16 | W32, RegAccess::RW, 0x40, 4}, // device-specific configuration
     }};
+    static constexpr uint32_t kStatusBits = 0xff; // device status is a byte (virtio 1.2, 2.1)
     static constexpr uint32_t kStatusDriverOk = 4, kStatusFeaturesOk = 8, kStatusNeedsReset = 0x40;
     static constexpr uint32_t kInterruptUsedBuffer = 1, kInterruptConfigChange = 2;
 

@@ -3,7 +3,7 @@
 # (only the missing ones, so a second run installs nothing) and builds build/tern.
 set -euo pipefail
 
-packages=(cmake ninja-build g++ pkg-config libasmjit-dev libcapstone-dev libsdl2-dev libimgui-dev libzstd-dev
+packages=(cmake ninja-build g++ pkg-config libasmjit-dev libcapstone-dev libsdl2-dev libimgui-dev libzstd-dev libxxhash-dev
     doctest-dev libfdt-dev gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf opensbi u-boot-qemu
     qemu-system-misc python3 zstd e2fsprogs)
 

@@ -13,6 +13,7 @@ using namespace tern;
 namespace {
 // A device with one register of each kind, an array, and a checked index.
 class ProbeDevice final : public Device {
+    void serialize(StateArchive&) override {}
   public:
     std::string_view name() const override { return "probe"; }
     std::span<const RegisterDecl> registers() const override { return kRegisters; }

@@ -100,7 +100,11 @@ TEST_CASE("options: errors are one line naming the problem") {
         {{"-S"}, "-S is not supported yet"},
         {{"--accel", "fast"}, "--accel: expected jit or interp"},
         {{"--ui"}, "--ui is not supported yet"},
-        {{"--savestate", "s.tss"}, "--savestate is not supported yet"},
+        {{"--savestate-at", "soon"}, "invalid instruction count"},
+        {{"--savestate-disks", "copy"}, "--savestate-disks: expected embed or reference"},
+        {{"--savestate-disks=copy"}, "--savestate-disks: expected embed or reference"},
+        {{"--deterministic=yes"}, "option '--deterministic' takes no value"},
+        {{"--loadstate"}, "needs a value"},
     };
     for (const Case& c : cases) {
         ParseResult r = parse(c.args);
@@ -138,4 +142,24 @@ TEST_CASE("options: --help lists every documented option") {
     for (const char* name : {"-M ", "-m ", "-smp", "-bios", "-kernel", "-initrd", "-append", "-nographic",
                              "-d ", "-D ", "--max-instructions", "--help", "--version"})
         CHECK(help.find(name) != std::string::npos);
+}
+
+TEST_CASE("options: savestates") {
+    ParseResult r = parse({"--loadstate", "a.tstate", "-smp", "2", "--savestate-disks=reference"});
+    REQUIRE(r.error.empty());
+    CHECK(r.options.loadstate == "a.tstate");
+    CHECK(r.options.harts_given);
+    CHECK_FALSE(r.options.ram_given);
+    CHECK(r.options.savestate_reference);
+    CHECK(check_supported(r.options).empty()); // the file holds the machine: no -kernel needed
+
+    r = parse({"--savestate-info", "a.tstate"});
+    CHECK(r.options.action == Options::Action::SavestateInfo);
+
+    r = parse({"-kernel", "k.elf", "--savestate-at", "100"});
+    CHECK(check_supported(r.options).find("--savestate-at needs --savestate FILE") != std::string::npos);
+    r = parse({"-kernel", "k.elf", "--savestate", "s", "--savestate-at", "100"});
+    CHECK(check_supported(r.options).find("needs --deterministic") != std::string::npos);
+    r = parse({"--loadstate", "a.tstate", "-kernel", "k.elf"});
+    CHECK(check_supported(r.options).find("have nothing to do") != std::string::npos);
 }

@@ -1,0 +1,172 @@
+// Saving: every section but RAM and the disks is archived into memory first
+// (they are small), so the table of lengths can lead the payload; RAM and the
+// disks are measured, then streamed through the compressor page by page.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "core/options.hpp"
+#include "hw/machine.hpp"
+#include "savestate/format.hpp"
+#include "savestate/savestate.hpp"
+#include "savestate/sections.hpp"
+#include "savestate/zstd_stream.hpp"
+
+namespace tern::savestate {
+
+namespace {
+
+void put_le(std::vector<uint8_t>& out, uint64_t value, unsigned bytes) {
+    for (unsigned i = 0; i < bytes; ++i)
+        out.push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+bool page_is_zero(const uint8_t* page) {
+    uint64_t any = 0;
+    for (size_t i = 0; i < kPageSize; i += 8) {
+        uint64_t word;
+        std::memcpy(&word, page + i, 8);
+        any |= word;
+    }
+    return any == 0;
+}
+
+struct Entry {
+    std::string name;
+    uint32_t version;
+    uint64_t length;
+};
+
+std::vector<uint8_t> encode_header(uint32_t flags, uint64_t payload_size) {
+    std::vector<uint8_t> header(kMagic.begin(), kMagic.end());
+    put_le(header, kFormatVersion, 4);
+    put_le(header, flags, 4);
+    put_le(header, payload_size, 8);
+    put_le(header, XXH64(header.data(), header.size(), 0), 8);
+    return header;
+}
+
+// Closes and removes the temporary file unless the save completed.
+struct TempFile {
+    std::string path;
+    std::FILE* file = nullptr;
+    ~TempFile() {
+        if (file) {
+            std::fclose(file);
+            std::remove(path.c_str());
+        }
+    }
+};
+
+} // namespace
+
+void save(Machine& machine, const std::string& path, const SaveOptions& options) {
+    auto lock = machine.bus.lock_devices(); // device state stands still too (the I/O thread feeds the UART)
+    const bool embed = options.disks == DiskMode::Embed;
+
+    SavedConfig config;
+    config.tern_version = tern_version();
+    config.ram_size = machine.config.ram_size;
+    config.harts = static_cast<uint32_t>(machine.harts.size());
+    config.deterministic = machine.config.deterministic;
+    for (size_t i = 0; i < machine.disks.size(); ++i) {
+        BlockBackend& disk = machine.disks[i]->backend();
+        config.disks.push_back({machine.config.drives[i].file, disk.read_only(), disk.size(),
+                                embed ? 0 : disk_hash(disk)});
+    }
+
+    std::vector<Entry> table;
+    std::vector<std::vector<uint8_t>> bodies; // the small sections, in table order
+    StateArchive config_archive;
+    config.serialize(config_archive);
+    table.push_back({std::string(kConfigSection), kConfigVersion, config_archive.output().size()});
+    bodies.push_back(std::move(config_archive.output()));
+
+    const std::vector<SectionPart> parts = sections_of(machine, embed);
+    std::span<uint8_t> ram = machine.ram.bytes();
+    for (const SectionPart& part : parts) {
+        if (part.kind == SectionPart::Kind::Ram) {
+            uint64_t pages = 0;
+            for (size_t offset = 0; offset < ram.size(); offset += kPageSize)
+                pages += !page_is_zero(ram.data() + offset);
+            table.push_back({part.name, part.version, ram_section_length(pages)});
+        } else if (part.kind == SectionPart::Kind::Disk) {
+            table.push_back({part.name, part.version, machine.disks[part.index]->backend().size()});
+        } else {
+            StateArchive archive;
+            serialize_part(machine, part, archive);
+            table.push_back({part.name, part.version, archive.output().size()});
+            bodies.push_back(std::move(archive.output()));
+        }
+    }
+
+    std::vector<uint8_t> encoded_table;
+    put_le(encoded_table, table.size(), 4);
+    for (const Entry& e : table) {
+        put_le(encoded_table, e.name.size(), 1);
+        encoded_table.insert(encoded_table.end(), e.name.begin(), e.name.end());
+        put_le(encoded_table, e.version, 4);
+        put_le(encoded_table, e.length, 8);
+    }
+    uint64_t payload = encoded_table.size();
+    for (const Entry& e : table)
+        payload += e.length;
+
+    TempFile temp{path + ".partial"};
+    temp.file = std::fopen(temp.path.c_str(), "wb");
+    if (!temp.file) throw std::runtime_error(temp.path + ": cannot create: " + std::strerror(errno));
+    const std::vector<uint8_t> header = encode_header(embed ? kFlagDisksEmbedded : 0, payload);
+    if (std::fwrite(header.data(), 1, header.size(), temp.file) != header.size())
+        throw std::runtime_error(temp.path + ": write failed: " + std::strerror(errno));
+
+    CompressedWriter out(temp.file, payload, options.level, options.threads);
+    out.write(encoded_table);
+    size_t next_body = 0;
+    out.write(bodies[next_body++]); // config
+    std::vector<uint8_t> chunk;
+    chunk.reserve(1 << 20);
+    auto flush_chunk = [&] {
+        out.write(chunk);
+        chunk.clear();
+    };
+    for (const SectionPart& part : parts) {
+        if (part.kind == SectionPart::Kind::Ram) {
+            const Entry& entry = table[1 + static_cast<size_t>(&part - parts.data())];
+            put_le(chunk, (entry.length - 8) / (8 + kPageSize), 8);
+            for (size_t offset = 0; offset < ram.size(); offset += kPageSize) {
+                if (page_is_zero(ram.data() + offset)) continue;
+                put_le(chunk, offset / kPageSize, 8);
+                chunk.insert(chunk.end(), ram.data() + offset, ram.data() + offset + kPageSize);
+                if (chunk.size() >= (1 << 20) - kPageSize - 8) flush_chunk();
+            }
+            flush_chunk();
+        } else if (part.kind == SectionPart::Kind::Disk) {
+            BlockBackend& disk = machine.disks[part.index]->backend();
+            chunk.resize(1 << 20);
+            for (uint64_t offset = 0; offset < disk.size(); offset += chunk.size()) {
+                const std::span<uint8_t> piece(chunk.data(), std::min<uint64_t>(chunk.size(), disk.size() - offset));
+                if (!disk.read(offset, piece)) throw std::runtime_error(part.name + ": cannot read the disk");
+                out.write(piece);
+            }
+            chunk.clear();
+        } else {
+            out.write(bodies[next_body++]);
+        }
+    }
+    out.finish();
+    if (std::fflush(temp.file) != 0 || ::fsync(fileno(temp.file)) != 0)
+        throw std::runtime_error(temp.path + ": write failed: " + std::strerror(errno));
+    std::fclose(std::exchange(temp.file, nullptr));
+    if (std::rename(temp.path.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        std::remove(temp.path.c_str());
+        throw std::runtime_error(path + ": cannot rename the finished file into place: " + why);
+    }
+}
+
+} // namespace tern::savestate
