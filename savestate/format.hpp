@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace tern::savestate {
 
@@ -40,5 +41,8 @@ inline constexpr uint64_t kPageSize = 4096;
 inline constexpr std::string_view kConfigSection = "config";
 inline constexpr std::string_view kMachineSection = "machine";
 inline constexpr std::string_view kRamSection = "ram";
+
+// The 32 header bytes for a payload of `payload_size` bytes (savestate/save.cpp; tests build files with it).
+std::vector<uint8_t> encode_header(uint32_t flags, uint64_t payload_size);
 
 } // namespace tern::savestate

@@ -70,7 +70,7 @@ Header read_header(std::FILE* file) {
     return h;
 }
 
-std::vector<TableEntry> read_table(DecompressedReader& in) {
+std::vector<TableEntry> read_table(PayloadReader& in) {
     uint8_t word[8];
     in.read({word, 4});
     const uint64_t count = get_le(word, 4);
@@ -102,7 +102,7 @@ void check_version(const TableEntry& e, uint32_t ours) {
                          std::to_string(ours) + ")");
 }
 
-std::vector<uint8_t> read_small(DecompressedReader& in, const TableEntry& e) {
+std::vector<uint8_t> read_small(PayloadReader& in, const TableEntry& e) {
     if (e.length > kMaxSmallSection)
         throw StateError("length " + std::to_string(e.length) + " is more than such a section can have");
     std::vector<uint8_t> body(e.length);
@@ -161,7 +161,7 @@ std::vector<std::unique_ptr<BlockBackend>> disk_backends(const SavedConfig& save
     return backends;
 }
 
-void read_ram(DecompressedReader& in, const TableEntry& e, Ram& ram) {
+void read_ram(PayloadReader& in, const TableEntry& e, Ram& ram) {
     const uint64_t pages = ram.size() / kPageSize;
     uint8_t word[8];
     in.read({word, 8});
@@ -180,7 +180,7 @@ void read_ram(DecompressedReader& in, const TableEntry& e, Ram& ram) {
     }
 }
 
-void read_disk(DecompressedReader& in, const TableEntry& e, MemoryBackend& disk) {
+void read_disk(PayloadReader& in, const TableEntry& e, MemoryBackend& disk) {
     if (e.length != disk.size())
         throw StateError("length " + std::to_string(e.length) + " is not the disk's size (" + std::to_string(disk.size()) + ")");
     // Only pieces that are not zero are written, so an empty disk stays unmapped host memory.
@@ -193,17 +193,9 @@ void read_disk(DecompressedReader& in, const TableEntry& e, MemoryBackend& disk)
     }
 }
 
-Loaded load_file(const std::string& path, const LoadOptions& options) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) throw StateError(std::string("cannot open: ") + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) throw StateError("not a regular file");
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-    if (!file) throw StateError(std::string("cannot open: ") + std::strerror(errno));
-
-    Loaded loaded;
-    loaded.header = read_header(file.get());
+// Everything after the header, from `in`, into `loaded`.
+void load_payload(PayloadReader& in, Loaded& loaded, const LoadOptions& options) {
     const bool embedded = loaded.header.flags & kFlagDisksEmbedded;
-    DecompressedReader in(file.get());
     loaded.table = read_table(in);
     uint64_t payload = in.consumed();
     for (const TableEntry& e : loaded.table)
@@ -261,6 +253,18 @@ Loaded load_file(const std::string& path, const LoadOptions& options) {
     }
     in.expect_end();
     machine.finish_load();
+}
+
+Loaded load_file(const std::string& path, const LoadOptions& options) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) throw StateError(std::string("cannot open: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw StateError("not a regular file");
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+    if (!file) throw StateError(std::string("cannot open: ") + std::strerror(errno));
+    Loaded loaded;
+    loaded.header = read_header(file.get());
+    DecompressedReader in(file.get());
+    load_payload(in, loaded, options);
     return loaded;
 }
 
@@ -272,6 +276,15 @@ std::unique_ptr<Machine> load(const std::string& path, const LoadOptions& option
     } catch (const std::exception& e) {
         throw std::runtime_error(path + ": " + e.what());
     }
+}
+
+std::unique_ptr<Machine> load_payload(std::span<const uint8_t> payload, bool disks_embedded,
+                                      const LoadOptions& options) {
+    Loaded loaded;
+    loaded.header = {kFormatVersion, disks_embedded ? kFlagDisksEmbedded : 0, payload.size()};
+    SpanReader in(payload);
+    load_payload(in, loaded, options);
+    return std::move(loaded.machine);
 }
 
 std::string describe(const std::string& path) {

@@ -42,15 +42,6 @@ struct Entry {
     uint64_t length;
 };
 
-std::vector<uint8_t> encode_header(uint32_t flags, uint64_t payload_size) {
-    std::vector<uint8_t> header(kMagic.begin(), kMagic.end());
-    put_le(header, kFormatVersion, 4);
-    put_le(header, flags, 4);
-    put_le(header, payload_size, 8);
-    put_le(header, XXH64(header.data(), header.size(), 0), 8);
-    return header;
-}
-
 // Closes and removes the temporary file unless the save completed.
 struct TempFile {
     std::string path;
@@ -64,6 +55,15 @@ struct TempFile {
 };
 
 } // namespace
+
+std::vector<uint8_t> encode_header(uint32_t flags, uint64_t payload_size) {
+    std::vector<uint8_t> header(kMagic.begin(), kMagic.end());
+    put_le(header, kFormatVersion, 4);
+    put_le(header, flags, 4);
+    put_le(header, payload_size, 8);
+    put_le(header, XXH64(header.data(), header.size(), 0), 8);
+    return header;
+}
 
 void save(Machine& machine, const std::string& path, const SaveOptions& options) {
     auto lock = machine.bus.lock_devices(); // device state stands still too (the I/O thread feeds the UART)

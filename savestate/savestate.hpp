@@ -4,6 +4,7 @@
 // machine that nothing else sees until the whole file has validated.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "core/machine_config.hpp"
@@ -36,6 +37,10 @@ struct LoadOptions {
 
 // Builds a machine from `path`. Throws std::runtime_error with one line: "FILE: section: field why".
 std::unique_ptr<Machine> load(const std::string& path, const LoadOptions& options);
+
+// The same, from a payload that is already decompressed (no header): for the fuzzer.
+std::unique_ptr<Machine> load_payload(std::span<const uint8_t> payload, bool disks_embedded,
+                                      const LoadOptions& options);
 
 // A description of what `path` holds (format, Tern version, machine, disks, sections), after
 // validating it by a full load. Throws like load().

@@ -40,6 +40,16 @@ void CompressedWriter::finish() {
     drain(in, ZSTD_e_end);
 }
 
+void SpanReader::read(std::span<uint8_t> out) {
+    if (out.size() > bytes_.size() - consumed_) throw StateError("the payload ends before its sections do");
+    std::memcpy(out.data(), bytes_.data() + consumed_, out.size());
+    consumed_ += out.size();
+}
+
+void SpanReader::expect_end() {
+    if (consumed_ != bytes_.size()) throw StateError("the payload is longer than its sections");
+}
+
 DecompressedReader::DecompressedReader(std::FILE* file)
     : file_(file), dctx_(ZSTD_createDCtx()), in_(ZSTD_DStreamInSize()), out_(ZSTD_DStreamOutSize()) {
     if (!dctx_) throw std::runtime_error("cannot create a zstd decompressor");

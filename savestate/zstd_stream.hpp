@@ -31,19 +31,41 @@ class CompressedWriter {
     std::vector<uint8_t> out_;
 };
 
-// Decompresses the frame that follows the file's current position. read() gives exactly the
-// bytes asked for or throws StateError; nothing decompressed is kept beyond one buffer.
-class DecompressedReader {
+// Where a loader reads the payload from: read() gives exactly the bytes asked for or throws StateError.
+class PayloadReader {
+  public:
+    virtual ~PayloadReader() = default;
+    virtual void read(std::span<uint8_t> out) = 0;
+    // The payload ended exactly here (and, for a file, its checksum matched and nothing follows).
+    virtual void expect_end() = 0;
+    uint64_t consumed() const { return consumed_; }
+
+  protected:
+    uint64_t consumed_ = 0;
+};
+
+// A payload already in memory (the fuzzer's way past zstd).
+class SpanReader final : public PayloadReader {
+  public:
+    explicit SpanReader(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+    void read(std::span<uint8_t> out) override;
+    void expect_end() override;
+
+  private:
+    std::span<const uint8_t> bytes_;
+};
+
+// Decompresses the frame that follows the file's current position; nothing decompressed is
+// kept beyond one buffer.
+class DecompressedReader final : public PayloadReader {
   public:
     explicit DecompressedReader(std::FILE* file);
-    ~DecompressedReader();
+    ~DecompressedReader() override;
     DecompressedReader(const DecompressedReader&) = delete;
     DecompressedReader& operator=(const DecompressedReader&) = delete;
 
-    void read(std::span<uint8_t> out);
-    // The frame ended exactly here, its checksum matched and nothing follows it in the file.
-    void expect_end();
-    uint64_t consumed() const { return consumed_; }
+    void read(std::span<uint8_t> out) override;
+    void expect_end() override;
 
   private:
     // Decompresses more into out_; false at the frame's end.
@@ -54,7 +76,6 @@ class DecompressedReader {
     ZSTD_inBuffer in_buffer_{nullptr, 0, 0};
     size_t out_pos_ = 0, out_end_ = 0;
     bool frame_done_ = false;
-    uint64_t consumed_ = 0;
 };
 
 } // namespace tern::savestate
