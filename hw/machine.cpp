@@ -343,6 +343,8 @@ void Machine::run_turn(Hart& hart, Turn& turn) {
         turn.left -= done;
         // An engine call cut by the at_steps event goes on as if uncut; any other has ended.
         turn.engine_left = cut ? turn.engine_left - std::min(done, turn.engine_left) : 0;
+        // Fired with the turn up to date: a savestate taken here records where the turn stands.
+        if (cut) std::exchange(event_, nullptr)();
     }
     turn = {};
 }
@@ -355,9 +357,7 @@ bool Machine::run_engine(Hart& hart, uint64_t budget) {
                                        std::memory_order_relaxed);
         hart.control.publish_steps(hart.steps);
     }
-    if (!event || steps_taken() < event_steps_) return false;
-    std::exchange(event_, nullptr)();
-    return true;
+    return event && steps_taken() >= event_steps_;
 }
 
 void Machine::at_steps(uint64_t steps, std::function<void()> event) {
@@ -494,9 +494,10 @@ void Machine::serialize(StateArchive& archive) {
 }
 
 void Machine::finish_load() {
+    // Not the interrupt lines: each hart's mip is loaded as it was, and is recomputed at its next
+    // serve_attention, exactly when the run that never stopped would have recomputed it.
     for (auto& hart : harts)
         hart->control.publish_steps(hart->steps);
-    update_all_interrupt_lines();
 }
 
 int Machine::run() {

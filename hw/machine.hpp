@@ -88,7 +88,7 @@ class Machine {
     // The machine's own savestate fields: the clock, the round-robin position, HTIF.
     // Load after the harts (the deterministic clock counts their steps).
     void serialize(StateArchive& archive);
-    // After a savestate load: every hart's published steps and interrupt lines as loaded.
+    // After a savestate load: every hart's published steps as loaded.
     void finish_load();
 
     // The host side of the serial console; without one, output goes to stdout.
@@ -160,8 +160,8 @@ class Machine {
     // Runs `hart` for up to `budget` steps, serving kicks (mailbox, interrupt
     // lines, pauses) between blocks; stops early in WFI or on exit.
     void run_turn(Hart& hart, Turn& turn);
-    // One engine call of up to `budget` steps, cut short at the at_steps event, which it then
-    // fires; true when it did.
+    // One engine call of up to `budget` steps, cut short at the at_steps event; true when the
+    // event is due (run_turn fires it).
     bool run_engine(Hart& hart, uint64_t budget);
     void serve_attention(Hart& hart);
     bool waiting_for_interrupt(const Hart& hart) const;
