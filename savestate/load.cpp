@@ -116,8 +116,8 @@ MachineConfig machine_config(const SavedConfig& saved, bool embedded, const Load
     if (options.ram_given && cfg.ram_size != saved.ram_size)
         throw StateError("config: -m " + mib(cfg.ram_size) + " conflicts with the file's RAM (" + mib(saved.ram_size) + ")");
     if (options.harts_given && cfg.harts != saved.harts)
-        throw StateError("config: -smp " + std::to_string(cfg.harts) + " conflicts with the file's " +
-                         std::to_string(saved.harts) + " harts");
+        throw StateError("config: -smp " + std::to_string(cfg.harts) + " conflicts with the file's hart count (" +
+                         std::to_string(saved.harts) + ")");
     const std::vector<MachineConfig::Drive> given = cfg.drives;
     if (!given.empty() && embedded)
         throw StateError("config: the file embeds its disks, so -drive has nothing to do (drop it)");
