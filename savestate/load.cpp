@@ -12,6 +12,7 @@
 #include <xxhash.h>
 
 #include "hw/machine.hpp"
+#include "savestate/block_list.hpp"
 #include "savestate/format.hpp"
 #include "savestate/savestate.hpp"
 #include "savestate/sections.hpp"
@@ -161,38 +162,6 @@ std::vector<std::unique_ptr<BlockBackend>> disk_backends(const SavedConfig& save
     return backends;
 }
 
-void read_ram(PayloadReader& in, const TableEntry& e, Ram& ram) {
-    const uint64_t pages = ram.size() / kPageSize;
-    uint8_t word[8];
-    in.read({word, 8});
-    const uint64_t count = get_le(word, 8);
-    if (count > pages) throw StateError("page count " + std::to_string(count) + " is more than RAM has (" + std::to_string(pages) + ")");
-    if (e.length != ram_section_length(count))
-        throw StateError("length " + std::to_string(e.length) + " does not match its " + std::to_string(count) + " pages");
-    uint64_t next = 0; // page numbers strictly increase, so no page is written twice
-    for (uint64_t i = 0; i < count; ++i) {
-        in.read({word, 8});
-        const uint64_t page = get_le(word, 8);
-        if (page < next || page >= pages)
-            throw StateError("page " + std::to_string(page) + " is out of order or outside RAM");
-        in.read(ram.bytes().subspan(page * kPageSize, kPageSize));
-        next = page + 1;
-    }
-}
-
-void read_disk(PayloadReader& in, const TableEntry& e, MemoryBackend& disk) {
-    if (e.length != disk.size())
-        throw StateError("length " + std::to_string(e.length) + " is not the disk's size (" + std::to_string(disk.size()) + ")");
-    // Only pieces that are not zero are written, so an empty disk stays unmapped host memory.
-    std::vector<uint8_t> piece(1 << 20);
-    for (uint64_t offset = 0; offset < disk.size(); offset += piece.size()) {
-        const size_t n = std::min<uint64_t>(piece.size(), disk.size() - offset);
-        in.read({piece.data(), n});
-        if (std::any_of(piece.begin(), piece.begin() + static_cast<long>(n), [](uint8_t b) { return b != 0; }))
-            std::memcpy(disk.bytes().data() + offset, piece.data(), n);
-    }
-}
-
 // Everything after the header, from `in`, into `loaded`.
 void load_payload(PayloadReader& in, Loaded& loaded, const LoadOptions& options) {
     const bool embedded = loaded.header.flags & kFlagDisksEmbedded;
@@ -239,9 +208,9 @@ void load_payload(PayloadReader& in, Loaded& loaded, const LoadOptions& options)
         try {
             check_version(entry, part.version);
             if (part.kind == SectionPart::Kind::Ram) {
-                read_ram(in, entry, machine.ram);
+                read_block_list(in, entry.length, machine.ram.bytes());
             } else if (part.kind == SectionPart::Kind::Disk) {
-                read_disk(in, entry, *embedded_disks[part.index]);
+                read_block_list(in, entry.length, embedded_disks[part.index]->bytes());
             } else {
                 const std::vector<uint8_t> body = read_small(in, entry);
                 StateArchive archive(body);

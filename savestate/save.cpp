@@ -12,6 +12,7 @@
 
 #include "core/options.hpp"
 #include "hw/machine.hpp"
+#include "savestate/block_list.hpp"
 #include "savestate/format.hpp"
 #include "savestate/savestate.hpp"
 #include "savestate/sections.hpp"
@@ -24,16 +25,6 @@ namespace {
 void put_le(std::vector<uint8_t>& out, uint64_t value, unsigned bytes) {
     for (unsigned i = 0; i < bytes; ++i)
         out.push_back(static_cast<uint8_t>(value >> (8 * i)));
-}
-
-bool page_is_zero(const uint8_t* page) {
-    uint64_t any = 0;
-    for (size_t i = 0; i < kPageSize; i += 8) {
-        uint64_t word;
-        std::memcpy(&word, page + i, 8);
-        any |= word;
-    }
-    return any == 0;
 }
 
 struct Entry {
@@ -88,15 +79,20 @@ void save(Machine& machine, const std::string& path, const SaveOptions& options)
     bodies.push_back(std::move(config_archive.output()));
 
     const std::vector<SectionPart> parts = sections_of(machine, embed);
+    // RAM and the disks as block lists (savestate/block_list.hpp).
     std::span<uint8_t> ram = machine.ram.bytes();
+    auto image_of = [&](const SectionPart& part) -> BlockSource {
+        if (part.kind == SectionPart::Kind::Ram)
+            return {ram.size(), [ram](uint64_t offset, std::span<uint8_t> out) {
+                        std::memcpy(out.data(), ram.data() + offset, out.size());
+                        return true;
+                    }};
+        BlockBackend& disk = machine.disks[part.index]->backend();
+        return {disk.size(), [&disk](uint64_t offset, std::span<uint8_t> out) { return disk.read(offset, out); }};
+    };
     for (const SectionPart& part : parts) {
-        if (part.kind == SectionPart::Kind::Ram) {
-            uint64_t pages = 0;
-            for (size_t offset = 0; offset < ram.size(); offset += kPageSize)
-                pages += !page_is_zero(ram.data() + offset);
-            table.push_back({part.name, part.version, ram_section_length(pages)});
-        } else if (part.kind == SectionPart::Kind::Disk) {
-            table.push_back({part.name, part.version, machine.disks[part.index]->backend().size()});
+        if (part.kind == SectionPart::Kind::Ram || part.kind == SectionPart::Kind::Disk) {
+            table.push_back({part.name, part.version, block_list_length(image_of(part))});
         } else {
             StateArchive archive;
             serialize_part(machine, part, archive);
@@ -128,35 +124,11 @@ void save(Machine& machine, const std::string& path, const SaveOptions& options)
     out.write(encoded_table);
     size_t next_body = 0;
     out.write(bodies[next_body++]); // config
-    std::vector<uint8_t> chunk;
-    chunk.reserve(1 << 20);
-    auto flush_chunk = [&] {
-        out.write(chunk);
-        chunk.clear();
-    };
     for (const SectionPart& part : parts) {
-        if (part.kind == SectionPart::Kind::Ram) {
-            const Entry& entry = table[1 + static_cast<size_t>(&part - parts.data())];
-            put_le(chunk, (entry.length - 8) / (8 + kPageSize), 8);
-            for (size_t offset = 0; offset < ram.size(); offset += kPageSize) {
-                if (page_is_zero(ram.data() + offset)) continue;
-                put_le(chunk, offset / kPageSize, 8);
-                chunk.insert(chunk.end(), ram.data() + offset, ram.data() + offset + kPageSize);
-                if (chunk.size() >= (1 << 20) - kPageSize - 8) flush_chunk();
-            }
-            flush_chunk();
-        } else if (part.kind == SectionPart::Kind::Disk) {
-            BlockBackend& disk = machine.disks[part.index]->backend();
-            chunk.resize(1 << 20);
-            for (uint64_t offset = 0; offset < disk.size(); offset += chunk.size()) {
-                const std::span<uint8_t> piece(chunk.data(), std::min<uint64_t>(chunk.size(), disk.size() - offset));
-                if (!disk.read(offset, piece)) throw std::runtime_error(part.name + ": cannot read the disk");
-                out.write(piece);
-            }
-            chunk.clear();
-        } else {
+        if (part.kind == SectionPart::Kind::Ram || part.kind == SectionPart::Kind::Disk)
+            write_block_list(image_of(part), out);
+        else
             out.write(bodies[next_body++]);
-        }
     }
     out.finish();
     if (std::fflush(temp.file) != 0 || ::fsync(fileno(temp.file)) != 0)

@@ -70,6 +70,4 @@ uint64_t disk_hash(BlockBackend& disk) {
     return hash;
 }
 
-uint64_t ram_section_length(uint64_t nonzero_pages) { return 8 + nonzero_pages * (8 + kPageSize); }
-
 } // namespace tern::savestate

@@ -47,9 +47,6 @@ std::vector<SectionPart> sections_of(Machine& machine, bool disks_embedded);
 // Saves or loads one small section's fields (harts, the machine, devices).
 void serialize_part(Machine& machine, const SectionPart& part, StateArchive& archive);
 
-// The bytes of the RAM section: a page count, then (page number, 4096 bytes) for each page that is not zero.
-uint64_t ram_section_length(uint64_t nonzero_pages);
-
 // XXH3-64 of a disk's content (read in pieces); throws when the disk cannot be read.
 uint64_t disk_hash(BlockBackend& disk);
 
