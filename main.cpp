@@ -103,6 +103,11 @@ int main(int argc, char** argv) {
             }
             if (log_item_enabled(options, "out_asm")) machine->set_jit_listing(log);
             const int status = machine->run();
+            if (machine->at_steps_pending())
+                std::fprintf(stderr, "tern: the run ended after %llu instructions, before --savestate-at %llu: "
+                                     "nothing was saved\n",
+                             static_cast<unsigned long long>(machine->steps_taken()),
+                             static_cast<unsigned long long>(*options.savestate_at));
             if (log_item_enabled(options, "jit")) machine->print_jit_stats(log);
             if (!machine->reset_requested() && !commands.has_replacement()) return status;
         }

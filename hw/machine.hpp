@@ -84,6 +84,7 @@ class Machine {
     // block boundary (where --max-instructions would stop), with every hart between blocks.
     // The run goes on afterwards exactly as it would have without the event.
     void at_steps(uint64_t steps, std::function<void()> event);
+    bool at_steps_pending() const { return static_cast<bool>(event_); }
 
     // The machine's own savestate fields: the clock, the round-robin position, HTIF.
     // Load after the harts (the deterministic clock counts their steps).
