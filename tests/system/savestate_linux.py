@@ -96,8 +96,10 @@ def main():
                 return 1
         except TimeoutError as e:
             print("\nFAIL:", e)
-            con.proc.kill()
             return 1
+        finally:
+            if con.proc.poll() is None:
+                con.proc.kill()
 
         # The host image no longer holds the token: only the embedded disk can.
         with open(disk, "r+b") as f:
@@ -129,8 +131,10 @@ def main():
                 return 1
         except TimeoutError as e:
             print("\nFAIL:", e)
-            con.proc.kill()
             return 1
+        finally:
+            if con.proc.poll() is None:
+                con.proc.kill()
     print("\nPASS: saved at the prompt, a bad load refused, loaded in a new process, disk embedded")
     return 0
 
