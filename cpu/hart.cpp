@@ -79,6 +79,7 @@ bool Hart::access_slow(uint64_t vaddr, unsigned size, AccessType type, uint64_t&
         bool ok = type == AccessType::Store ? bus.write(t.paddr, size, value, origin())
                                             : bus.read(t.paddr, size, value, origin());
         if (!ok) take_exception(*this, access_fault(type), vaddr);
+        if (ok) check_watch(vaddr, t.paddr, size, type);
         return ok;
     }
     // A misaligned access that crosses a page: translate both pages before
@@ -107,6 +108,8 @@ bool Hart::access_slow(uint64_t vaddr, unsigned size, AccessType type, uint64_t&
         result |= byte << (8 * i);
     }
     if (type != AccessType::Store) value = result;
+    check_watch(vaddr, lo.paddr, first, type);
+    check_watch(vaddr + first, hi.paddr, size - first, type);
     return true;
 }
 
@@ -125,6 +128,8 @@ uint8_t* Hart::atomic_pointer(uint64_t vaddr, unsigned size, AccessType type) {
     }
     uint8_t* host = bus.ram_pointer(t.paddr);
     if (!host) take_exception(*this, access_fault(type), vaddr);
+    // An AMO or SC (a store) writes; an LR (a load) reads.
+    if (host) check_watch(vaddr, t.paddr, size, type);
     return host;
 }
 

@@ -4,6 +4,7 @@
 // return false after having taken the trap, so semantics simply `return`.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <type_traits>
 
 #include "core/bus.hpp"
@@ -14,6 +15,7 @@
 #include "cpu/hart_state.hpp"
 #include "cpu/pmp_memo.hpp"
 #include "cpu/tlb.hpp"
+#include "cpu/watchpoints.hpp"
 
 namespace tern {
 
@@ -57,6 +59,10 @@ class Hart {
     mutable PmpMemo pmp_memo;
     // WFIs in a row that found an interrupt pending (exec_system.cpp); traps and xRETs reset it.
     unsigned wfi_spins = 0;
+    // The debugger's watchpoints (shared by all harts, changed only while they are stopped), or
+    // nullptr; the first access that hit one since the debug run loop last looked.
+    const Watchpoints* watchpoints = nullptr;
+    std::optional<WatchHit> watch_hit;
 
     template <class T> bool load(uint64_t vaddr, T& out) {
         static_assert(std::is_unsigned_v<T>);
@@ -119,6 +125,11 @@ class Hart {
     int id() const { return static_cast<int>(state.csr.mhartid); }
 
   private:
+    // Records the access if it hits a watchpoint (fetches never do).
+    void check_watch(uint64_t vaddr, uint64_t paddr, unsigned size, AccessType type) {
+        if (watchpoints && type != AccessType::Fetch && !watch_hit)
+            watch_hit = watchpoints->matches(vaddr, paddr, size, type == AccessType::Store);
+    }
     static bool aligned(uint64_t vaddr, unsigned size) { return (vaddr & (size - 1)) == 0; }
     // A misaligned TLB-hit store.
     template <class T> [[gnu::noinline]] bool store_misaligned(uint64_t vaddr, uint8_t* host, T value) {

@@ -55,7 +55,8 @@ Translation translate(Hart& hart, uint64_t vaddr, unsigned size, AccessType type
         // pages: a successful store translation has set D.)
         TlbEntry& e = hart.tlb.of(type)[Tlb::index(vaddr)];
         const bool direct = page_allowed && hart.bus.ram().contains(page, Tlb::kPageSize) &&
-                            (type != AccessType::Store || !hart.bus.page_flags(page));
+                            (type != AccessType::Store || !hart.bus.page_flags(page)) &&
+                            !(hart.watchpoints && hart.watchpoints->watches_page(vaddr, page));
         e.tag = direct ? vaddr >> Tlb::kPageBits : TlbEntry::kInvalidTag;
         e.paddr_page = page;
         e.host = direct ? hart.bus.ram().host(page) : nullptr;

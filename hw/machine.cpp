@@ -70,6 +70,7 @@ Machine::Machine(const MachineConfig& cfg, std::vector<std::unique_ptr<BlockBack
     }
     // A page that starts holding code must leave every TLB's store fast path:
     // at once for the thread's own hart, at their next block boundary for the others.
+    skip_breakpoint_.assign(cfg.harts, false);
     bus.on_page_flagged = [this](uint64_t paddr, int own) {
         const uint64_t page = paddr & ~(Tlb::kPageSize - 1);
         for (auto& hart : harts)
@@ -184,6 +185,12 @@ void Machine::request_exit(int status) {
     exit_status_.compare_exchange_strong(running, status);
     kick_all();
     wake_host_io();
+    {
+        // Under the lock: a loop parked for the debugger (or one about to park) sees the exit.
+        std::lock_guard lock(pause_mutex_);
+        if (!debug_stop_) debug_stop_ = DebugStop{DebugStop::Reason::Exited, 0, 0, false, exit_status_.load()};
+    }
+    pause_changed_.notify_all();
 }
 
 void Machine::print_jit_stats(std::FILE* out) const {
@@ -314,7 +321,9 @@ void Machine::serve_attention(Hart& hart) {
                 hart.tlb.flush_physical(post.page);
             else
                 cache.invalidate_page(post.page);
-        park_if_pause_requested();
+        // Harts on threads park one by one; the round-robin loop parks once all are held, and
+        // otherwise skips the held ones (the debugger steps another).
+        park_if_held(config.deterministic ? kNoHart : hart.id());
     }
     update_interrupt_lines(hart);
 }
@@ -334,7 +343,7 @@ void Machine::run_turn(Hart& hart, Turn& turn) {
     while (turn.left > 0 && !exit_requested()) {
         if (turn.engine_left == 0) {
             serve_attention(hart);
-            if (waiting_for_interrupt(hart)) break;
+            if (held(hart.id()) || waiting_for_interrupt(hart)) break;
             turn.engine_left = turn.left;
         }
         const uint64_t start = hart.steps;
@@ -353,8 +362,10 @@ bool Machine::run_engine(Hart& hart, uint64_t budget) {
     const bool event = static_cast<bool>(event_);
     if (event) budget = std::min(budget, event_steps_ > steps_taken() ? event_steps_ - steps_taken() : 0);
     if (budget > 0) {
-        instructions_retired.fetch_add(jits.empty() ? interpret(hart, budget) : jits[hart.id()]->run(hart, budget),
-                                       std::memory_order_relaxed);
+        const uint64_t retired = debugging()        ? run_debug(hart, budget)
+                                 : jits.empty()     ? interpret(hart, budget)
+                                                    : jits[hart.id()]->run(hart, budget);
+        instructions_retired.fetch_add(retired, std::memory_order_relaxed);
         hart.control.publish_steps(hart.steps);
     }
     return event && steps_taken() >= event_steps_;
@@ -370,10 +381,11 @@ void Machine::run_round_robin() {
         if (!std::exchange(resumed_, false)) {
             position_ = {};
             serve_host_io();
-            park_if_pause_requested();
+            park_if_held(kNoHart);
         }
         for (; position_.hart < harts.size() && !exit_requested(); ++position_.hart) {
             Hart& hart = *harts[position_.hart];
+            if (held(hart.id())) continue; // the debugger steps another hart
             if (!position_.in_turn) {
                 serve_attention(hart);
                 if (waiting_for_interrupt(hart)) continue;
@@ -431,12 +443,19 @@ void Machine::run_threaded() {
     bus.reservations.set_concurrent(false);
 }
 
-void Machine::park_if_pause_requested() {
-    if (!pause_requested_.load(std::memory_order_acquire)) return;
+bool Machine::held(int hart) const {
+    if (pause_requested_.load(std::memory_order_acquire)) return true;
+    if (!debug_stopped_.load(std::memory_order_acquire)) return false;
+    const int step = step_hart_.load(std::memory_order_acquire);
+    return hart == kNoHart ? step == kNoHart : step != hart;
+}
+
+void Machine::park_if_held(int hart) {
+    if (!held(hart)) return;
     std::unique_lock lock(pause_mutex_);
     ++loops_parked_;
     pause_changed_.notify_all();
-    pause_changed_.wait(lock, [this] { return !pause_requested_.load(); });
+    pause_changed_.wait(lock, [this, hart] { return !held(hart) || exit_requested(); });
     --loops_parked_;
 }
 

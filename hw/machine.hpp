@@ -10,8 +10,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <chrono>
 #include <exception>
 #include <functional>
+#include <unordered_set>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,6 +39,16 @@
 #include "jit/engine.hpp"
 
 namespace tern {
+
+// Why the harts stopped under the debugger.
+struct DebugStop {
+    enum class Reason : uint8_t { Interrupted, Breakpoint, Watchpoint, Step, Exited };
+    Reason reason = Reason::Interrupted;
+    unsigned hart = 0;
+    uint64_t address = 0; // the breakpoint's pc, or the watched access's address
+    bool write = false;   // a watchpoint hit by a store
+    int exit_status = 0;  // Reason::Exited
+};
 
 class Console;
 enum class ConsoleCommand;
@@ -79,6 +91,29 @@ class Machine {
     // Console commands the machine does not serve itself (Ctrl-A s and l: savestates), run on
     // the host I/O thread outside the device lock; what they return is printed on the console.
     std::function<std::string(ConsoleCommand)> on_console_command;
+
+    // ---- The debug interface: breakpoints, watchpoints, stopping and stepping (docs/architecture.md,
+    // "Debugging"). One controlling thread (the GDB stub, the debugger window) calls these, never a
+    // hart's own thread. While a breakpoint or watchpoint is set, or a hart steps, harts run one
+    // instruction at a time through the interpreter's semantics, on either engine.
+
+    // Every hart stops at an instruction boundary (before run(): they start stopped, as with -S).
+    // Returns once all have; the stop (Interrupted, unless a hart stopped first) waits in debug_wait.
+    void debug_stop();
+    // Every hart runs on until a breakpoint, a watchpoint or the guest's exit stops them all.
+    void debug_continue();
+    // Only `hart` runs: one instruction, or the trap it takes; the others stay stopped.
+    void debug_step(unsigned hart);
+    // Waits until the harts have stopped (every run loop parked) or `timeout` passes; returns the
+    // stop once, or nullopt. An exit is a stop too (Reason::Exited).
+    std::optional<DebugStop> debug_wait(std::chrono::milliseconds timeout);
+    bool debug_stopped() const { return debug_stopped_.load(std::memory_order_acquire); }
+    // Execute breakpoints at a virtual pc (of any hart), and watchpoints; set and cleared with the
+    // harts stopped or paused for it. remove_* return false when there was no such point.
+    void add_breakpoint(uint64_t pc);
+    bool remove_breakpoint(uint64_t pc);
+    bool add_watchpoint(const Watchpoint& watchpoint);
+    bool remove_watchpoint(const Watchpoint& watchpoint);
 
     // Deterministic runs: calls `event` once, when steps_taken() first reaches `steps` at a
     // block boundary (where --max-instructions would stop), with every hart between blocks.
@@ -161,6 +196,15 @@ class Machine {
     // Runs `hart` for up to `budget` steps, serving kicks (mailbox, interrupt
     // lines, pauses) between blocks; stops early in WFI or on exit.
     void run_turn(Hart& hart, Turn& turn);
+    // The debug run loop: one instruction at a time, checking breakpoints, watchpoints and steps.
+    uint64_t run_debug(Hart& hart, uint64_t budget);
+    bool debugging() const {
+        return debug_points_.load(std::memory_order_acquire) || step_hart_.load(std::memory_order_acquire) != kNoHart;
+    }
+    // A hart stopped the machine: records why (the first stop wins) and holds every hart.
+    void debug_report(const DebugStop& stop);
+    // Runs `change` on the breakpoints and watchpoints with every hart held.
+    template <class Change> auto change_debug_points(Change change);
     // One engine call of up to `budget` steps, cut short at the at_steps event; true when the
     // event is due (run_turn fires it).
     bool run_engine(Hart& hart, uint64_t budget);
@@ -169,7 +213,11 @@ class Machine {
     uint64_t slice_budget();
     uint64_t next_timer_deadline(const Hart& hart) const;
     void sleep_until_interrupt();
-    void park_if_pause_requested();
+    // Whether a run loop must stop: a pause, or the debugger holds the harts (all but `hart`,
+    // the one it steps; kNoHart: the round-robin loop between turns).
+    static constexpr int kNoHart = -1;
+    bool held(int hart) const;
+    void park_if_held(int hart);
     void console_write(uint8_t byte);
     // Wakes the host I/O thread (an exit, or console output to flush).
     void wake_host_io();
@@ -195,6 +243,15 @@ class Machine {
     std::atomic<bool> pause_requested_{false};
     unsigned loops_running_ = 0;
     unsigned loops_parked_ = 0;
+
+    // The debug interface's state: written under pause_mutex_, read by the run loops.
+    std::atomic<bool> debug_stopped_{false};
+    std::atomic<int> step_hart_{kNoHart};
+    std::atomic<bool> debug_points_{false}; // a breakpoint or watchpoint is set
+    std::optional<DebugStop> debug_stop_;   // not yet taken by debug_wait
+    std::unordered_set<uint64_t> breakpoints_;
+    Watchpoints watchpoints_;
+    std::vector<bool> skip_breakpoint_; // per hart: its next instruction runs even at a breakpoint
 };
 
 } // namespace tern
