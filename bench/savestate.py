@@ -240,6 +240,7 @@ def main():
     args = ap.parse_args()
     log = open(args.log, "ab") if args.log else open(os.devnull, "wb")
     measures = ("save s", "load s", "file MiB")
+    load_before = os.getloadavg()[0]
     results = {}  # (memory, emulator) -> {measure: [values]}
     pages = {}  # (memory, emulator) -> [RAM pages stored]
     with tempfile.TemporaryDirectory(prefix="tern-savestate-bench-") as tmp:
@@ -265,7 +266,8 @@ def main():
                           f"file {size:,} bytes, {stored} RAM pages stored", flush=True)
 
     print(f"\nsavestates of the default guest at its shell prompt, {args.runs} runs each, medians "
-          "(every run in parentheses); Tern / QEMU below 1 means Tern is faster or smaller:\n")
+          "(every run in parentheses); Tern / QEMU below 1 means Tern is faster or smaller")
+    print(f"host: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after\n")
     print("| guest | measure | Tern | QEMU | Tern / QEMU |")
     print("|---|---|---|---|---|")
     for memory in args.memory:
