@@ -11,7 +11,7 @@ enum class Accel : uint8_t { Interpreter, Jit };
 
 struct MachineConfig {
     static constexpr uint64_t kRamBase = 0x8000'0000;
-    // Page flags cost one byte per 4 KiB page; 64 GiB keeps them at 16 MiB.
+    // Page flags cost 8 bytes per 4 KiB page; 64 GiB keeps them at 128 MiB.
     static constexpr uint64_t kMaxRamSize = 64ull << 30;
     static constexpr unsigned kMaxDrives = 8; // one per virtio-mmio transport
 

@@ -101,6 +101,7 @@ class StateArchive {
 
   private:
     void raw(std::string_view name, void* data, size_t size) {
+        if (size == 0) return; // an empty field may have no storage at all (memcpy's pointers must not be null)
         if (!loading_) {
             const auto* p = static_cast<const uint8_t*>(data);
             output_.insert(output_.end(), p, p + size);

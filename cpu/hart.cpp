@@ -28,11 +28,19 @@ void Hart::serialize(StateArchive& archive) {
     archive("wfi", s.wfi);
     archive("steps", steps);
     CsrState& c = s.csr;
+    // mhartid is the hart's identity (the reservation table and the code caches are keyed by it):
+    // checked before it is stored, so a refused file leaves it intact.
     const uint64_t hartid = c.mhartid;
     for (uint64_t* field : {&c.mstatus, &c.misa, &c.medeleg, &c.mideleg, &c.mie, &c.mip, &c.mtvec, &c.mscratch,
-                            &c.mepc, &c.mcause, &c.mtval, &c.mcounteren, &c.mcountinhibit, &c.menvcfg, &c.mhartid,
-                            &c.stvec, &c.sscratch, &c.sepc, &c.scause, &c.stval, &c.scounteren, &c.senvcfg,
-                            &c.satp, &c.stimecmp, &c.mcycle, &c.minstret})
+                            &c.mepc, &c.mcause, &c.mtval, &c.mcounteren, &c.mcountinhibit, &c.menvcfg}) {
+        archive("csr", *field);
+    }
+    uint64_t loaded_hartid = hartid;
+    archive("mhartid", loaded_hartid);
+    archive.require(loaded_hartid == hartid, "mhartid",
+                    "= " + std::to_string(loaded_hartid) + " is not this hart's number (" + std::to_string(hartid) + ")");
+    for (uint64_t* field : {&c.stvec, &c.sscratch, &c.sepc, &c.scause, &c.stval, &c.scounteren, &c.senvcfg, &c.satp,
+                            &c.stimecmp, &c.mcycle, &c.minstret})
         archive("csr", *field);
     archive("seip_software", c.seip_software);
     archive("seip_external", c.seip_external);

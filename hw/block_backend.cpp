@@ -10,18 +10,31 @@
 
 namespace tern {
 
-std::unique_ptr<FileBackend> FileBackend::open(const std::string& path, bool read_only, std::string& error) {
-    const int fd = ::open(path.c_str(), (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+namespace {
+// Opens a regular file, and nothing else: O_NONBLOCK so that a FIFO or a device named by mistake
+// (or by a hostile savestate) is refused at once instead of blocking the open.
+int open_regular(const std::string& path, int mode, std::string& error) {
+    const int fd = ::open(path.c_str(), mode | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         error = path + ": " + std::strerror(errno);
-        return nullptr;
+        return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         error = path + ": not a regular file";
         ::close(fd);
-        return nullptr;
+        return -1;
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+} // namespace
+
+std::unique_ptr<FileBackend> FileBackend::open(const std::string& path, bool read_only, std::string& error) {
+    const int fd = open_regular(path, read_only ? O_RDONLY : O_RDWR, error);
+    if (fd < 0) return nullptr;
+    struct stat st;
+    fstat(fd, &st);
     return std::unique_ptr<FileBackend>(new FileBackend(fd, static_cast<uint64_t>(st.st_size), read_only));
 }
 
@@ -58,6 +71,22 @@ bool FileBackend::flush() { return read_only_ || fdatasync(fd_) == 0; }
 bool NullBackend::read(uint64_t, std::span<uint8_t> out) {
     std::fill(out.begin(), out.end(), uint8_t{0});
     return true;
+}
+
+std::unique_ptr<MemoryBackend> MemoryBackend::snapshot_of(const std::string& path, bool read_only, std::string& error) {
+    const int fd = open_regular(path, O_RDONLY, error);
+    if (fd < 0) return nullptr;
+    struct stat st;
+    fstat(fd, &st);
+    const auto size = static_cast<uint64_t>(st.st_size);
+    // MAP_PRIVATE: reads come from the file, writes stay in this process's pages.
+    void* data = size ? ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE, fd, 0) : nullptr;
+    ::close(fd);
+    if (data == MAP_FAILED) {
+        error = path + ": cannot map: " + std::strerror(errno);
+        return nullptr;
+    }
+    return std::unique_ptr<MemoryBackend>(new MemoryBackend(static_cast<uint8_t*>(data), size, read_only));
 }
 
 std::unique_ptr<MemoryBackend> MemoryBackend::create(uint64_t size, bool read_only, std::string& error) {

@@ -38,12 +38,15 @@ class FileBackend final : public BlockBackend {
     bool read_only_;
 };
 
-// A disk held in host memory: a savestate's embedded disk. Pages never written cost nothing
+// A disk held in host memory: a savestate's embedded disk, or a private view of a file. Pages never written cost nothing
 // (an anonymous mapping); writes last as long as the machine and go into its next savestate.
 class MemoryBackend final : public BlockBackend {
   public:
     // nullptr with `error` set when the host cannot map `size` bytes.
     static std::unique_ptr<MemoryBackend> create(uint64_t size, bool read_only, std::string& error);
+    // A private copy-on-write view of a regular file (QEMU's snapshot=on): the guest reads the
+    // file and its writes never reach it.
+    static std::unique_ptr<MemoryBackend> snapshot_of(const std::string& path, bool read_only, std::string& error);
     ~MemoryBackend() override;
     uint64_t size() const override { return size_; }
     bool read_only() const override { return read_only_; }

@@ -138,7 +138,7 @@ MachineConfig machine_config(const SavedConfig& saved, bool embedded, const Load
 }
 
 std::vector<std::unique_ptr<BlockBackend>> disk_backends(const SavedConfig& saved, const MachineConfig& cfg,
-                                                         bool embedded) {
+                                                         bool embedded, bool named_on_command_line) {
     std::vector<std::unique_ptr<BlockBackend>> backends;
     for (size_t i = 0; i < saved.disks.size(); ++i) {
         const SavedConfig::Disk& disk = saved.disks[i];
@@ -150,7 +150,13 @@ std::vector<std::unique_ptr<BlockBackend>> disk_backends(const SavedConfig& save
             backends.push_back(std::move(backend));
             continue;
         }
-        auto backend = FileBackend::open(cfg.drives[i].file, disk.read_only, error);
+        // A path that only the file names opens as a private snapshot: a savestate from someone else
+        // must not get to write a host file. A disk the user names with -drive opens as usual.
+        std::unique_ptr<BlockBackend> backend;
+        if (named_on_command_line)
+            backend = FileBackend::open(cfg.drives[i].file, disk.read_only, error);
+        else
+            backend = MemoryBackend::snapshot_of(cfg.drives[i].file, disk.read_only, error);
         if (!backend) throw StateError(name + ": cannot open the referenced disk " + error);
         if (backend->size() != disk.size)
             throw StateError(name + ": " + cfg.drives[i].file + " has " + std::to_string(backend->size()) +
@@ -185,7 +191,8 @@ void load_payload(PayloadReader& in, Loaded& loaded, const LoadOptions& options)
         throw StateError("config: " + std::string(e.what()));
     }
     const MachineConfig cfg = machine_config(loaded.config, embedded, options);
-    std::vector<std::unique_ptr<BlockBackend>> backends = disk_backends(loaded.config, cfg, embedded);
+    std::vector<std::unique_ptr<BlockBackend>> backends =
+        disk_backends(loaded.config, cfg, embedded, !options.command_line.drives.empty());
     std::vector<MemoryBackend*> embedded_disks;
     for (auto& b : backends)
         embedded_disks.push_back(embedded ? static_cast<MemoryBackend*>(b.get()) : nullptr);

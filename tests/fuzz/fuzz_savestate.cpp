@@ -16,8 +16,7 @@
 // up to 32 harts (cheap) and up to 64 GiB of RAM, which is not: the RAM is mapped lazily,
 // but the bus keeps 8 bytes of page flags per 4 KiB page (128 MiB, some 0.5 s a run under
 // ASan at 64 GiB). So a payload whose config asks for more than kMaxFuzzRam is skipped
-// before loading, as is one that would hit a known bug (skipped() says which; delete that
-// check once the bug is fixed). The whole-file mode skips nothing: its sections are
+// before loading (skipped()). The whole-file mode skips nothing: its sections are
 // compressed, and a mutation that keeps the zstd frame decodable and reaches them is rare.
 #include <algorithm>
 #include <cstdint>
@@ -107,21 +106,14 @@ uint64_t le64(std::span<const uint8_t> bytes, size_t at) {
 }
 
 // Why a payload is not loaded, if it is one this target skips: a RAM size above kMaxFuzzRam
-// (config: u32 length and the Tern version, then u64 ram_size), or, until it is fixed, the known
-// bug of a hart section whose mhartid is not its hart's (Hart::serialize keeps the loaded mhartid
-// when it then refuses the section, and ~Hart detaches the reservation of that id: std::terminate).
-// The mhartid is the 15th CSR, after x, f, pc, privilege, wfi and steps (cpu/hart.cpp).
+// (config: u32 length and the Tern version, then u64 ram_size).
 std::string skipped(std::span<const uint8_t> payload) {
-    constexpr size_t kMhartid = 32 * 8 + 32 * 8 + 8 + 1 + 1 + 8 + 14 * 8;
     for (const Section& s : payload_sections(payload)) {
         if (s.name == "config" && s.body.size() >= 4) {
             const uint64_t version_length = le64(s.body.first(4), 0);
             const uint64_t ram = le64(s.body, 4 + version_length);
             if (ram > kMaxFuzzRam) return std::to_string(ram) + " bytes of RAM";
         }
-        if (s.name.starts_with("hart") && s.body.size() >= kMhartid + 8 &&
-            s.name != "hart" + std::to_string(le64(s.body, kMhartid)))
-            return s.name + " with mhartid " + std::to_string(le64(s.body, kMhartid)) + " (known bug)";
     }
     return {};
 }
