@@ -79,20 +79,18 @@ void save(Machine& machine, const std::string& path, const SaveOptions& options)
     bodies.push_back(std::move(config_archive.output()));
 
     const std::vector<SectionPart> parts = sections_of(machine, embed);
-    // RAM and the disks as block lists (savestate/block_list.hpp).
-    std::span<uint8_t> ram = machine.ram.bytes();
+    // RAM and the disks as block lists (savestate/block_list.hpp), each read once to find its blocks.
     auto image_of = [&](const SectionPart& part) -> BlockSource {
-        if (part.kind == SectionPart::Kind::Ram)
-            return {ram.size(), [ram](uint64_t offset, std::span<uint8_t> out) {
-                        std::memcpy(out.data(), ram.data() + offset, out.size());
-                        return true;
-                    }};
+        if (part.kind == SectionPart::Kind::Ram) return {machine.ram.size(), machine.ram.bytes().data(), true};
         BlockBackend& disk = machine.disks[part.index]->backend();
-        return {disk.size(), [&disk](uint64_t offset, std::span<uint8_t> out) { return disk.read(offset, out); }};
+        return {disk.size(), nullptr, false,
+                [&disk](uint64_t offset, std::span<uint8_t> out) { return disk.read(offset, out); }};
     };
+    std::vector<BlockList> block_lists; // in table order
     for (const SectionPart& part : parts) {
         if (part.kind == SectionPart::Kind::Ram || part.kind == SectionPart::Kind::Disk) {
-            table.push_back({part.name, part.version, block_list_length(image_of(part))});
+            block_lists.push_back(find_blocks(image_of(part)));
+            table.push_back({part.name, part.version, block_lists.back().length});
         } else {
             StateArchive archive;
             serialize_part(machine, part, archive);
@@ -120,13 +118,17 @@ void save(Machine& machine, const std::string& path, const SaveOptions& options)
     if (std::fwrite(header.data(), 1, header.size(), temp.file) != header.size())
         throw std::runtime_error(temp.path + ": write failed: " + std::strerror(errno));
 
-    CompressedWriter out(temp.file, payload, options.level, options.threads);
+    // Worker threads only pay for themselves on large payloads (each job is several MiB, and the
+    // last one's flush is waited for).
+    constexpr uint64_t kThreadedPayload = 64ull << 20;
+    CompressedWriter out(temp.file, payload, options.level, payload >= kThreadedPayload ? options.threads : 0);
     out.write(encoded_table);
     size_t next_body = 0;
     out.write(bodies[next_body++]); // config
+    size_t next_list = 0;
     for (const SectionPart& part : parts) {
         if (part.kind == SectionPart::Kind::Ram || part.kind == SectionPart::Kind::Disk)
-            write_block_list(image_of(part), out);
+            write_block_list(image_of(part), block_lists[next_list++], out);
         else
             out.write(bodies[next_body++]);
     }

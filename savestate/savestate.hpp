@@ -21,7 +21,7 @@ enum class DiskMode : uint8_t { Embed, Reference };
 struct SaveOptions {
     DiskMode disks = DiskMode::Embed;
     int level = 3;   // zstd level
-    int threads = 2; // zstd worker threads
+    int threads = 2; // zstd worker threads, for payloads of 64 MiB and more
 };
 
 // Writes `machine`, whose harts are stopped, to `path`: into a temporary file beside it that
