@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <memory>
 #include <span>
+#include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include "hw/boot.hpp"
@@ -10,6 +12,31 @@
 #include "core/options.hpp"
 #include "savestate/console_commands.hpp"
 #include "savestate/savestate.hpp"
+#include "ui/debugger_window.hpp"
+
+namespace {
+// --ui: the machine runs on a thread of its own, the window on this one (SDL wants the main thread).
+int run_with_window(tern::Machine& machine) {
+    int status = 1;
+    std::exception_ptr failure;
+    std::thread runner([&] {
+        try {
+            status = machine.run();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    std::string error;
+    if (!tern::ui::run_debugger_window(machine, error)) {
+        machine.request_exit(1);
+        runner.join();
+        throw std::runtime_error(error);
+    }
+    runner.join();
+    if (failure) std::rethrow_exception(failure);
+    return status;
+}
+} // namespace
 
 int main(int argc, char** argv) {
     using namespace tern;
@@ -102,7 +129,7 @@ int main(int argc, char** argv) {
                 });
             }
             if (log_item_enabled(options, "out_asm")) machine->set_jit_listing(log);
-            const int status = machine->run();
+            const int status = options.ui ? run_with_window(*machine) : machine->run();
             if (machine->at_steps_pending())
                 std::fprintf(stderr, "tern: the run ended after %llu instructions, before --savestate-at %llu: "
                                      "nothing was saved\n",

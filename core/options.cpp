@@ -196,7 +196,12 @@ constexpr OptionRow kOptions[] = {
          return {};
      },
      "each hart's JIT code cache in MiB (default 32; flushed whole when full, as QEMU's tb-size)"},
-    {"--ui", "", [](Options&, std::string_view) { return not_supported("--ui"); }, ""},
+    {"--ui", "",
+     [](Options& o, std::string_view) -> std::string {
+         o.ui = true;
+         return {};
+     },
+     "open the debugger window (SDL2 + Dear ImGui) next to the guest"},
     {"--loadstate", "FILE",
      [](Options& o, std::string_view v) -> std::string {
          if (v.empty()) return "--loadstate needs a file name";

@@ -18,6 +18,7 @@ struct Options {
     MachineConfig machine;
     std::string machine_type = "virt";  // -M
     bool nographic = false;             // -nographic: the console is stdio (the only console so far)
+    bool ui = false;                    // --ui: the debugger window
     std::vector<std::string> log_items; // -d item,item,...
     std::string log_file;               // -D FILE
     bool ram_given = false, harts_given = false; // -m, -smp (a loaded savestate must agree)

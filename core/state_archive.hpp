@@ -8,10 +8,14 @@
 // Encoding: every integer little-endian at its own width, bools as one byte
 // (0 or 1), byte strings raw. A reader never reads past its input, and each
 // refusal names the field and why (StateError).
+//
+// A writer may also list each field as it goes (on_field): the debugger window shows a device's
+// state from the same list, so the savestate fields are the debugger's view too.
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -30,6 +34,9 @@ class StateArchive {
   public:
     // A writer: fields are appended to output().
     StateArchive() = default;
+    // A writer that also reports every integer field (name, value) as it is written.
+    using FieldListener = std::function<void(std::string_view name, uint64_t value)>;
+    explicit StateArchive(FieldListener on_field) : on_field_(std::move(on_field)) {}
     // A reader over `input`; each field consumes its bytes.
     explicit StateArchive(std::span<const uint8_t> input) : loading_(true), input_(input) {}
 
@@ -40,6 +47,7 @@ class StateArchive {
         if constexpr (std::is_same_v<T, bool>) {
             uint8_t byte = value;
             raw(name, &byte, 1);
+            if (on_field_ && !loading_) on_field_(name, byte);
             require(byte <= 1, name, "is " + std::to_string(byte) + ", not a boolean");
             value = byte != 0;
         } else if constexpr (std::is_enum_v<T>) {
@@ -52,6 +60,7 @@ class StateArchive {
             for (size_t i = 0; i < sizeof(T); ++i)
                 bytes[i] = static_cast<uint8_t>(static_cast<uint64_t>(value) >> (8 * i));
             raw(name, bytes, sizeof(T));
+            if (on_field_ && !loading_) on_field_(name, static_cast<uint64_t>(value));
             T v = 0;
             for (size_t i = 0; i < sizeof(T); ++i)
                 v = static_cast<T>(v | static_cast<T>(static_cast<T>(bytes[i]) << (8 * i)));
@@ -114,6 +123,7 @@ class StateArchive {
     }
 
     bool loading_ = false;
+    FieldListener on_field_;
     std::span<const uint8_t> input_;
     size_t offset_ = 0;
     std::vector<uint8_t> output_;

@@ -281,4 +281,7 @@ std::string disassemble(const DecodedInsn& d, uint64_t pc, DisasmOptions options
     return format(info.mnemonic, info.operands, d, pc, options);
 }
 
+std::string_view x_register_name(unsigned reg) { return kXNames[reg & 31]; }
+std::string_view f_register_name(unsigned reg) { return kFNames[reg & 31]; }
+
 } // namespace tern

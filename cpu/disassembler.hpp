@@ -19,4 +19,8 @@ struct DisasmOptions {
 // absolute hex addresses computed from `pc`, without objdump's " <symbol>".
 std::string disassemble(const DecodedInsn& insn, uint64_t pc, DisasmOptions options = {});
 
+// ABI names of x and f registers ("ra", "fa0"), for anything that shows registers.
+std::string_view x_register_name(unsigned reg);
+std::string_view f_register_name(unsigned reg);
+
 } // namespace tern

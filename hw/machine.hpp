@@ -112,6 +112,8 @@ class Machine {
     // harts stopped or paused for it. remove_* return false when there was no such point.
     void add_breakpoint(uint64_t pc);
     bool remove_breakpoint(uint64_t pc);
+    // For the controlling thread (the only one that changes them).
+    bool has_breakpoint(uint64_t pc) const { return breakpoints_.count(pc) != 0; }
     bool add_watchpoint(const Watchpoint& watchpoint);
     bool remove_watchpoint(const Watchpoint& watchpoint);
 

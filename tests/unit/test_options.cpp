@@ -99,7 +99,6 @@ TEST_CASE("options: errors are one line naming the problem") {
         {{"-gdb", "tcp::1234"}, "-gdb is not supported yet"},
         {{"-S"}, "-S is not supported yet"},
         {{"--accel", "fast"}, "--accel: expected jit or interp"},
-        {{"--ui"}, "--ui is not supported yet"},
         {{"--savestate-at", "soon"}, "invalid instruction count"},
         {{"--savestate-disks", "copy"}, "--savestate-disks: expected embed or reference"},
         {{"--savestate-disks=copy"}, "--savestate-disks: expected embed or reference"},
