@@ -24,7 +24,8 @@ void Watchpoints::rebuild_pages() {
     ppages_.clear();
     for (const Watchpoint& w : list_) {
         const uint64_t last = w.address + (w.length - 1); // wraps past 2^64 - 1 like the hardware's addresses
-        for (uint64_t page = w.address >> Tlb::kPageBits;; ++page) {
+        constexpr uint64_t kPageNumbers = ~0ull >> Tlb::kPageBits; // page numbers wrap with the addresses
+        for (uint64_t page = w.address >> Tlb::kPageBits;; page = (page + 1) & kPageNumbers) {
             (w.physical ? ppages_ : vpages_).insert(page);
             if (page == last >> Tlb::kPageBits) break;
         }
