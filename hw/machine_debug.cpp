@@ -56,6 +56,8 @@ void Machine::debug_stop() {
     {
         std::lock_guard lock(pause_mutex_);
         debug_stopped_.store(true, std::memory_order_release);
+        // A step still pending ends here: its hart may wait in WFI for an interrupt that never comes.
+        step_hart_.store(kNoHart, std::memory_order_release);
     }
     kick_all();
     std::unique_lock lock(pause_mutex_);

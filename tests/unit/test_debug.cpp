@@ -156,3 +156,32 @@ TEST_CASE("debug: watchpoints match overlapping accesses only, in the direction 
     CHECK(w.remove({0x1000, 4, true, false, false}));
     CHECK_FALSE(w.matches(0x1000, 0x9000, 4, false));
 }
+
+TEST_CASE("debug: a step that waits in WFI is cancelled by debug_stop") {
+    for (bool deterministic : {false, true}) {
+        CAPTURE(deterministic);
+        MachineConfig config;
+        config.accel = Accel::Interpreter;
+        config.deterministic = deterministic;
+        config.ram_size = 1 << 20;
+        Machine m(config);
+        m.bus.write(kCode, 4, encode(Op::wfi));
+        m.bus.write(kCode + 4, 4, encode(Op::jal, 0, 0, 0, -4));
+        m.harts[0]->state.pc = kCode; // mie = 0: no interrupt will ever end the wait
+        m.debug_stop();
+        int status = -1;
+        std::thread runner([&] { status = m.run(); });
+        wait_stop(m);
+        m.debug_step(0); // the wfi itself
+        CHECK(wait_stop(m).reason == DebugStop::Reason::Step);
+        CHECK(m.harts[0]->state.wfi);
+        m.debug_step(0); // waits for an interrupt that never comes
+        CHECK_FALSE(m.debug_wait(std::chrono::milliseconds(50)));
+        m.debug_stop(); // returns, and the step is over
+        CHECK(wait_stop(m).reason == DebugStop::Reason::Interrupted);
+        CHECK(m.harts[0]->state.pc == kCode + 4);
+        m.request_exit(0);
+        runner.join();
+        CHECK(status == 0);
+    }
+}
