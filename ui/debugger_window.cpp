@@ -42,7 +42,7 @@ bool run_debugger_window(Machine& machine, std::string& error) {
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-    SDL_Window* window = SDL_CreateWindow("Tern debugger", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1432, 754,
+    SDL_Window* window = SDL_CreateWindow("Tern debugger", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1432, 968,
                                           SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE);
     SDL_GLContext gl = window ? SDL_GL_CreateContext(window) : nullptr;
     if (!gl) {
@@ -97,6 +97,7 @@ bool run_debugger_window(Machine& machine, std::string& error) {
         draw_memory(model);
         draw_devices(model);
         draw_guest_errors(model);
+        draw_breakpoints(model);
         ImGui::Render();
 
         int width, height;

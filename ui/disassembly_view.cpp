@@ -30,8 +30,10 @@ void draw_disassembly(Model& model) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(160);
     if (ImGui::InputScalar("address", ImGuiDataType_U64, &model.disasm_address, nullptr, nullptr, "%llx",
-                           ImGuiInputTextFlags_CharsHexadecimal | ImGuiInputTextFlags_EnterReturnsTrue))
+                           ImGuiInputTextFlags_CharsHexadecimal | ImGuiInputTextFlags_EnterReturnsTrue |
+                               ImGuiInputTextFlags_AutoSelectAll))
         model.follow_pc = false;
+    model.probe("disasm address");
     ImGui::TextDisabled("click a line: breakpoint on/off (virtual address, any hart)");
     ImGui::Separator();
 

@@ -1,5 +1,7 @@
 #include "ui/model.hpp"
 
+#include <algorithm>
+
 #include <imgui.h>
 
 #include "cpu/csr_file.hpp"
@@ -98,8 +100,10 @@ void Model::step() {
 }
 
 void Model::probe(const std::string& name) {
+    // The visible part of the item: a long line is cut off by its window.
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    widgets[name] = {a.x, a.y, b.x, b.y};
+    const ImVec2 clip_a = ImGui::GetWindowDrawList()->GetClipRectMin(), clip_b = ImGui::GetWindowDrawList()->GetClipRectMax();
+    widgets[name] = {std::max(a.x, clip_a.x), std::max(a.y, clip_a.y), std::min(b.x, clip_b.x), std::min(b.y, clip_b.y)};
 }
 
 } // namespace tern::ui

@@ -45,6 +45,8 @@ struct Model {
     bool memory_physical = false;
     uint64_t memory_edit_address = MachineConfig::kRamBase, memory_edit_value = 0;
     std::string error_filter; // guest errors: shown when device, register or message contain it
+    uint64_t new_breakpoint = 0;
+    Watchpoint new_watchpoint{MachineConfig::kRamBase, 8, false, true, true};
     uint64_t goto_pc = 0; // an address the guest-error pane asked the disassembly to show
 
     // Takes a fresh snapshot (pausing a running machine for it).

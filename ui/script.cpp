@@ -109,6 +109,15 @@ bool Script::before_frame(Model& model) {
             std::printf("ui: status %s\n", model.status.c_str());
         } else if (item == "pc" && hart < model.harts.size()) {
             std::printf("ui: pc %u 0x%llx\n", hart, static_cast<unsigned long long>(model.harts[hart].state.pc));
+        } else if (item == "widget") {
+            std::string name;
+            std::getline(what >> std::ws, name);
+            name = rest.substr(rest.find(' ') + 1);
+            auto it = model.widgets.find(name);
+            if (it == model.widgets.end()) std::printf("ui: widget %s none\n", name.c_str());
+            else std::printf("ui: widget %s %.0f %.0f %.0f %.0f\n", name.c_str(), it->second.x0, it->second.y0, it->second.x1, it->second.y1);
+        } else if (item == "disasm") {
+            std::printf("ui: disasm 0x%llx\n", static_cast<unsigned long long>(model.disasm_address));
         } else if (item == "x" && hart < model.harts.size() && reg < 32) {
             std::printf("ui: x %u %u 0x%llx\n", hart, reg, static_cast<unsigned long long>(model.harts[hart].state.x[reg]));
         } else {

@@ -6,7 +6,7 @@
 //   click NAME        move the mouse to the widget NAME (Model::probe) and click it
 //   type TEXT         type TEXT (into the focused field)
 //   key KEY           press KEY: enter, f5, f6, f11
-//   print WHAT        print a line on stdout: "status", "pc H", "x H R", "breakpoints"
+//   print WHAT        print a line on stdout: "status", "pc H", "x H R", "disasm"
 //   screenshot FILE   save the window as PNG
 //   quit              close the window
 // From the file named by TERN_UI_SCRIPT; a bad line is reported on stderr and ends the script.

@@ -10,5 +10,6 @@ void draw_disassembly(Model& model);  // around pc; click a line to toggle a bre
 void draw_memory(Model& model);       // hex and ASCII, virtual (with the page walk) or physical
 void draw_devices(Model& model);      // each device's register map and its state
 void draw_guest_errors(Model& model); // the guest-error log, filterable; an entry shows its pc
+void draw_breakpoints(Model& model);  // execute breakpoints and watchpoints: add by address, list, remove
 
 } // namespace tern::ui
