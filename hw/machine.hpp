@@ -114,6 +114,8 @@ class Machine {
     bool remove_breakpoint(uint64_t pc);
     // For the controlling thread (the only one that changes them).
     bool has_breakpoint(uint64_t pc) const { return breakpoints_.count(pc) != 0; }
+    const std::unordered_set<uint64_t>& breakpoints() const { return breakpoints_; }
+    const std::vector<Watchpoint>& watchpoints() const { return watchpoints_.list(); }
     bool add_watchpoint(const Watchpoint& watchpoint);
     bool remove_watchpoint(const Watchpoint& watchpoint);
 
