@@ -66,6 +66,18 @@ bool DecompressedReader::fill() {
             const size_t n = std::fread(in_.data(), 1, in_.size(), file_);
             if (n == 0) throw StateError("the compressed data ends early (the file is truncated)");
             in_buffer_ = {in_.data(), n, 0};
+            if (!header_checked_) {
+                // The format's frame carries a content checksum; one without it is not ours. RFC 8878,
+                // 3.1.1: the magic number 0xFD2FB528, then the frame header descriptor, whose bit 2 is
+                // Content_Checksum_flag.
+                constexpr uint8_t kMagic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+                constexpr uint8_t kChecksumFlag = 1 << 2;
+                if (n < 5) throw StateError("the compressed data ends early (the file is truncated)");
+                if (std::memcmp(in_.data(), kMagic, 4) != 0)
+                    throw StateError("the compressed data does not start with a zstd frame");
+                if (!(in_[4] & kChecksumFlag)) throw StateError("the zstd frame has no content checksum");
+                header_checked_ = true;
+            }
         }
         ZSTD_outBuffer out{out_.data(), out_.size(), 0};
         const size_t ret = ZSTD_decompressStream(dctx_, &out, &in_buffer_);

@@ -76,6 +76,7 @@ class DecompressedReader final : public PayloadReader {
     ZSTD_inBuffer in_buffer_{nullptr, 0, 0};
     size_t out_pos_ = 0, out_end_ = 0;
     bool frame_done_ = false;
+    bool header_checked_ = false;
 };
 
 } // namespace tern::savestate
