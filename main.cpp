@@ -10,6 +10,7 @@
 #include "core/console.hpp"
 #include "hw/machine.hpp"
 #include "core/options.hpp"
+#include "gdb/server.hpp"
 #include "savestate/console_commands.hpp"
 #include "savestate/savestate.hpp"
 #include "ui/debugger_window.hpp"
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
     }
 
     try {
+        std::unique_ptr<gdb::Server> gdb_server = gdb::start_server(options); // -s, -gdb
         Console console;
         savestate::SaveOptions save_options;
         if (options.savestate_reference) save_options.disks = savestate::DiskMode::Reference;
@@ -95,6 +97,8 @@ int main(int argc, char** argv) {
             const bool from_state = first && !options.loadstate.empty();
             if (auto replacement = commands.take_replacement()) {
                 machine = std::move(replacement); // Ctrl-A l
+            } else if (gdb_server && gdb_server->has_replacement()) {
+                machine = gdb_server->take_replacement(); // monitor loadstate
             } else if (from_state) {
                 savestate::LoadOptions load_options{options.machine, options.ram_given, options.harts_given};
                 machine = savestate::load(options.loadstate, load_options);
@@ -129,6 +133,7 @@ int main(int argc, char** argv) {
                 });
             }
             if (log_item_enabled(options, "out_asm")) machine->set_jit_listing(log);
+            auto debugged = gdb_server ? gdb_server->attach(*machine) : gdb::Server::Attachment{};
             const int status = options.ui ? run_with_window(*machine) : machine->run();
             if (machine->at_steps_pending())
                 std::fprintf(stderr, "tern: the run ended after %llu instructions, before --savestate-at %llu: "
@@ -136,7 +141,10 @@ int main(int argc, char** argv) {
                              static_cast<unsigned long long>(machine->steps_taken()),
                              static_cast<unsigned long long>(*options.savestate_at));
             if (log_item_enabled(options, "jit")) machine->print_jit_stats(log);
-            if (!machine->reset_requested() && !commands.has_replacement()) return status;
+            const bool again = machine->reset_requested() || commands.has_replacement() ||
+                               (gdb_server && gdb_server->has_replacement());
+            debugged.end(again ? std::nullopt : std::optional(status)); // the debugger is told of an exit
+            if (!again) return status;
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "tern: %s\n", e.what());

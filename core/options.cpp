@@ -60,6 +60,26 @@ std::string parse_drive(Options& o, std::string_view spec) {
     return {};
 }
 
+// -gdb tcp:[HOST]:PORT (QEMU's syntax; an empty host is loopback here, not every interface), or none.
+std::string parse_gdb(Options& o, std::string_view spec) {
+    if (spec == "none") {
+        o.gdb.reset();
+        return {};
+    }
+    const size_t colon = spec.rfind(':');
+    if (!spec.starts_with("tcp:") || colon < 4)
+        return "-gdb: expected tcp:[HOST]:PORT (e.g. tcp::1234) or none, got '" + std::string(spec) + "'";
+    std::string_view host = spec.substr(4, colon - 4);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const std::optional<uint64_t> port = parse_decimal(spec.substr(colon + 1));
+    if (!port || *port > 65535) return "-gdb: invalid port '" + std::string(spec.substr(colon + 1)) + "'";
+    Options::GdbAddress address;
+    if (!host.empty()) address.host = host;
+    address.port = static_cast<uint16_t>(*port);
+    o.gdb = address;
+    return {};
+}
+
 // One row per option. Options for features that do not exist yet are parsed
 // so that they fail loudly instead of being ignored.
 constexpr OptionRow kOptions[] = {
@@ -178,9 +198,15 @@ constexpr OptionRow kOptions[] = {
     // Planned features: recognised, refused.
     {"-drive", "file=IMG,format=raw,if=virtio[,readonly=on]", parse_drive,
      "attach a raw disk image as a virtio-blk device"},
-    {"-s", "", [](Options&, std::string_view) { return not_supported("-s (GDB server)"); }, ""},
-    {"-gdb", "DEV", [](Options&, std::string_view) { return not_supported("-gdb"); }, ""},
-    {"-S", "", [](Options&, std::string_view) { return not_supported("-S"); }, ""},
+    {"-s", "", [](Options& o, std::string_view) { return parse_gdb(o, "tcp::1234"); },
+     "GDB server on 127.0.0.1:1234 (-gdb tcp::1234)"},
+    {"-gdb", "tcp:[HOST]:PORT", parse_gdb, "GDB server on HOST (default 127.0.0.1; unauthenticated) and PORT"},
+    {"-S", "",
+     [](Options& o, std::string_view) -> std::string {
+         o.start_stopped = true;
+         return {};
+     },
+     "start with the harts stopped, for the debugger to continue them"},
     {"--accel", "jit|interp",
      [](Options& o, std::string_view v) -> std::string {
          if (v != "jit" && v != "interp") return "--accel: expected jit or interp";
@@ -312,6 +338,7 @@ ParseResult parse_command_line(std::span<const char* const> args) {
 std::string check_supported(const Options& options) {
     const MachineConfig& m = options.machine;
     if (options.savestate_at && options.savestate.empty()) return "--savestate-at needs --savestate FILE";
+    if (options.start_stopped && !options.gdb) return "-S needs -s or -gdb (only the debugger starts the harts)";
     if (!options.loadstate.empty()) {
         if (!m.kernel.empty() || !m.initrd.empty() || !m.dtb.empty() || !m.append.empty())
             return "--loadstate restores RAM as saved: -kernel, -initrd, -dtb and -append have nothing to do";

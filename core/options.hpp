@@ -23,6 +23,14 @@ struct Options {
     std::string log_file;               // -D FILE
     bool ram_given = false, harts_given = false; // -m, -smp (a loaded savestate must agree)
 
+    // The GDB stub (gdb/): -s is -gdb tcp::1234. Loopback unless a host is given.
+    struct GdbAddress {
+        std::string host = "127.0.0.1";
+        uint16_t port = 1234; // 0: any free port
+    };
+    std::optional<GdbAddress> gdb; // -s, -gdb tcp:[HOST]:PORT
+    bool start_stopped = false;    // -S: the harts wait for the debugger
+
     // Savestates (savestate/README.md).
     std::string loadstate;           // --loadstate FILE: start from this file
     std::string savestate;           // --savestate FILE: where --savestate-at and Ctrl-A s write

@@ -10,6 +10,7 @@ declare -A allowed=(
     [hw]="core cpu jit hw"
     [savestate]="core cpu jit hw savestate"
     [ui]="core cpu jit hw savestate ui"
+    [gdb]="core cpu jit hw savestate gdb"
 )
 bad=0
 for folder in "${!allowed[@]}"; do

@@ -95,9 +95,11 @@ TEST_CASE("options: errors are one line naming the problem") {
         {{"-drive", "file=d.img,if=ide"}, "only if=virtio"},
         {{"-drive", "file=d.img,cache=none"}, "unknown or invalid 'cache=none'"},
         {{"-drive", "file=d.img,readonly"}, "'readonly' is not key=value"},
-        {{"-s"}, "not supported yet"},
-        {{"-gdb", "tcp::1234"}, "-gdb is not supported yet"},
-        {{"-S"}, "-S is not supported yet"},
+        {{"-gdb", "1234"}, "-gdb: expected tcp:[HOST]:PORT"},
+        {{"-gdb", "unix:/tmp/s"}, "-gdb: expected tcp:[HOST]:PORT"},
+        {{"-gdb", "tcp:1234"}, "-gdb: expected tcp:[HOST]:PORT"},
+        {{"-gdb", "tcp::65536"}, "-gdb: invalid port '65536'"},
+        {{"-gdb", "tcp:localhost:"}, "-gdb: invalid port ''"},
         {{"--accel", "fast"}, "--accel: expected jit or interp"},
         {{"--savestate-at", "soon"}, "invalid instruction count"},
         {{"--savestate-disks", "copy"}, "--savestate-disks: expected embed or reference"},
@@ -161,4 +163,30 @@ TEST_CASE("options: savestates") {
     CHECK(check_supported(r.options).find("needs --deterministic") != std::string::npos);
     r = parse({"--loadstate", "a.tstate", "-kernel", "k.elf"});
     CHECK(check_supported(r.options).find("have nothing to do") != std::string::npos);
+}
+
+TEST_CASE("options: the GDB stub (-s, -gdb, -S)") {
+    ParseResult r = parse({"-s", "-S", "-kernel", "k.elf"});
+    REQUIRE(r.error.empty());
+    REQUIRE(r.options.gdb);
+    CHECK(r.options.gdb->host == "127.0.0.1"); // loopback, never every interface unless asked
+    CHECK(r.options.gdb->port == 1234);
+    CHECK(r.options.start_stopped);
+    CHECK(check_supported(r.options).empty());
+    r = parse({"-gdb", "tcp::4321"});
+    CHECK(r.options.gdb->host == "127.0.0.1");
+    CHECK(r.options.gdb->port == 4321);
+    r = parse({"-gdb", "tcp:0.0.0.0:0"});
+    CHECK(r.options.gdb->host == "0.0.0.0");
+    CHECK(r.options.gdb->port == 0);
+    r = parse({"-gdb", "tcp:[::1]:1234"});
+    CHECK(r.options.gdb->host == "::1");
+    r = parse({"-s", "-gdb", "none"});
+    CHECK_FALSE(r.options.gdb);
+    CHECK_FALSE(parse({}).options.gdb);
+    r = parse({"-S", "-kernel", "k.elf"});
+    CHECK(check_supported(r.options).find("-S needs -s or -gdb") != std::string::npos);
+    const std::string help = usage_text();
+    for (const char* name : {"-s ", "-gdb ", "-S "})
+        CHECK(help.find(name) != std::string::npos);
 }
