@@ -26,7 +26,9 @@ void draw_devices(Model& model) {
         char header[64];
         std::snprintf(header, sizeof header, "%s @ %llx", std::string(device->name()).c_str(),
                       static_cast<unsigned long long>(device->base()));
-        if (!ImGui::CollapsingHeader(header)) continue;
+        const bool open = ImGui::CollapsingHeader(header);
+        model.probe(std::string(device->name()));
+        if (!open) continue;
         ImGui::PushID(device);
         // The register map, as the bus checks it.
         if (ImGui::BeginTable("registers", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
@@ -52,7 +54,9 @@ void draw_devices(Model& model) {
         }
         // The device's state: its savestate fields, listed as a savestate would write them (no register
         // read, which could have side effects), taken with the harts paused and the device lock held.
-        if (ImGui::TreeNode("state")) {
+        const bool state_open = ImGui::TreeNode("state");
+        model.probe(std::string(device->name()) + " state");
+        if (state_open) {
             std::vector<std::pair<std::string, uint64_t>> fields;
             StateArchive archive([&](std::string_view name, uint64_t value) { fields.emplace_back(name, value); });
             model.machine.pause_all();

@@ -68,8 +68,11 @@ void Model::refresh() {
 void Model::stopped_for(const DebugStop& stop) {
     stopped = stop.reason != DebugStop::Reason::Exited;
     char text[96];
-    std::snprintf(text, sizeof text, "%s (hart %u, 0x%llx)", reason_name(stop.reason), stop.hart,
-                  static_cast<unsigned long long>(stop.address));
+    if (stop.reason == DebugStop::Reason::Interrupted)
+        std::snprintf(text, sizeof text, "paused");
+    else
+        std::snprintf(text, sizeof text, "%s (hart %u, 0x%llx)", reason_name(stop.reason), stop.hart,
+                      static_cast<unsigned long long>(stop.address));
     status = text;
     if (stop.reason != DebugStop::Reason::Interrupted && stop.reason != DebugStop::Reason::Exited) hart = stop.hart;
     take_snapshot();

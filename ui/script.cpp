@@ -80,6 +80,8 @@ bool Script::before_frame(Model& model) {
     std::getline(in >> std::ws, rest);
     if (command == "wait") {
         wait_frames_ = std::stoi(rest);
+    } else if (command == "sleep") {
+        SDL_Delay(static_cast<Uint32>(std::stoi(rest))); // guest time passes; the window is not drawn meanwhile
     } else if (command == "wait-stop") {
         stop_frames_ = 600;
     } else if (command == "click") {

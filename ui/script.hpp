@@ -3,6 +3,7 @@
 // become ImGui input events, plus checks that print what the window shows. One command per line:
 //   wait N            let N frames pass
 //   wait-stop         until the harts are stopped (at most 10 s)
+//   sleep MS          let MS milliseconds pass
 //   click NAME        move the mouse to the widget NAME (Model::probe) and click it
 //   type TEXT         type TEXT (into the focused field)
 //   key KEY           press KEY: enter, f5, f6, f11
