@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config libasmjit-dev libcapstone-dev libsdl2-dev libimgui-dev libzstd-dev libxxhash-dev
     doctest-dev libfdt-dev gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf opensbi u-boot-qemu
-    qemu-system-misc python3 zstd e2fsprogs libstb-dev libgl-dev libgl1-mesa-dri xvfb xauth imagemagick)
+    qemu-system-misc python3 zstd e2fsprogs libstb-dev libgl-dev libgl1-mesa-dri xvfb xauth imagemagick gdb-multiarch)
 
 missing=()
 for p in "${packages[@]}"; do
