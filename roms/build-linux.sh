@@ -3,6 +3,7 @@
 #
 # Produces, from Debian packages only:
 #   roms/linux/Image.zst             RISC-V Linux 6.1 kernel (flat Image), zstd -19
+#   roms/linux/System.map.zst        its text symbols (for GDB: roms/symbols-elf.py), zstd -19
 #   roms/linux/initramfs.cpio.zst    newc cpio: static busybox, /init, inittab, zstd -19
 #
 # Inputs
@@ -79,6 +80,12 @@ build_kernel() {
     zstd -q -19 -f "$KOBJ/arch/riscv/boot/Image" -o "$OUT/Image.zst"
     chmod 0644 "$OUT/Image.zst"
     echo ">> wrote $OUT/Image.zst"
+    # The text symbols (functions below _etext), for GDB through roms/symbols-elf.py.
+    etext=$(awk '$3 == "_etext" { print $1 }' "$KOBJ/System.map")
+    awk -v etext="$etext" '$2 ~ /^[tTwW]$/ && $1 >= "ffffffff80000000" && $1 < etext' "$KOBJ/System.map" |
+        zstd -q -19 -f -o "$OUT/System.map.zst"
+    chmod 0644 "$OUT/System.map.zst"
+    echo ">> wrote $OUT/System.map.zst"
 }
 
 # Mirror URI of the first deb822 stanza (the main archive) in the host's debian.sources.
