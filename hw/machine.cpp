@@ -70,7 +70,7 @@ Machine::Machine(const MachineConfig& cfg, std::vector<std::unique_ptr<BlockBack
     }
     // A page that starts holding code must leave every TLB's store fast path:
     // at once for the thread's own hart, at their next block boundary for the others.
-    skip_breakpoint_.assign(cfg.harts, false);
+    skip_breakpoint_.assign(cfg.harts, 0);
     bus.on_page_flagged = [this](uint64_t paddr, int own) {
         const uint64_t page = paddr & ~(Tlb::kPageSize - 1);
         for (auto& hart : harts)

@@ -255,7 +255,9 @@ class Machine {
     std::optional<DebugStop> debug_stop_;   // not yet taken by debug_wait
     std::unordered_set<uint64_t> breakpoints_;
     Watchpoints watchpoints_;
-    std::vector<bool> skip_breakpoint_; // per hart: its next instruction runs even at a breakpoint
+    // Per hart: its next instruction runs even at a breakpoint. Bytes, not vector<bool>'s shared bits:
+    // each hart thread clears its own while the others clear theirs.
+    std::vector<uint8_t> skip_breakpoint_;
 };
 
 } // namespace tern

@@ -14,8 +14,8 @@ uint64_t Machine::run_debug(Hart& hart, uint64_t budget) {
     uint64_t retired = 0;
     for (uint64_t taken = 0; taken < budget && !exit_requested();) {
         if (hart.control.attention() || held(id)) break;
-        const bool skip = skip_breakpoint_[static_cast<size_t>(id)];
-        skip_breakpoint_[static_cast<size_t>(id)] = false;
+        const bool skip = skip_breakpoint_[static_cast<size_t>(id)] != 0;
+        skip_breakpoint_[static_cast<size_t>(id)] = 0;
         if (!skip && breakpoints_.count(hart.state.pc)) {
             debug_report({DebugStop::Reason::Breakpoint, static_cast<unsigned>(id), hart.state.pc});
             break;
@@ -70,7 +70,7 @@ void Machine::debug_continue() {
         std::lock_guard lock(pause_mutex_);
         debug_stop_.reset();
         // A hart stopped at a breakpoint executes that instruction first, as GDB expects of continue.
-        std::fill(skip_breakpoint_.begin(), skip_breakpoint_.end(), true);
+        std::fill(skip_breakpoint_.begin(), skip_breakpoint_.end(), uint8_t{1});
         step_hart_.store(kNoHart, std::memory_order_release);
         debug_stopped_.store(false, std::memory_order_release);
     }
@@ -81,7 +81,7 @@ void Machine::debug_step(unsigned hart) {
     {
         std::lock_guard lock(pause_mutex_);
         debug_stop_.reset();
-        skip_breakpoint_[hart] = true;
+        skip_breakpoint_[hart] = 1;
         debug_stopped_.store(true, std::memory_order_release);
         step_hart_.store(static_cast<int>(hart), std::memory_order_release);
     }
