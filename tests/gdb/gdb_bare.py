@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gdb-multiarch against Tern's GDB stub on bare programs (tests/gdb/CMakeLists.txt runs it).
 
-Three sessions, each against a fresh `tern -S -gdb tcp::0` (port 0: Tern picks a free port and
+Four sessions, each against a fresh `tern -S -gdb tcp::0` (port 0: Tern picks a free port and
 says which on stderr):
   gdb       target.elf under GDB in batch mode: registers at the reset vector, a breakpoint on a
             symbol, a write watchpoint hit twice, stepi, a variable, a memory write (released), a
@@ -11,6 +11,9 @@ says which on stderr):
             interrupt byte stops a running machine (T02); memory write, breakpoint, detach.
   smp       a 4-hart SMP guest: info threads lists 4 threads, a breakpoint, thread 2, detach; the
             guest then runs to its own successful end.
+  savestate monitor savestate at two points, monitor loadstate of the first (the machine is replaced,
+            stopped there), a file that does not load leaves it unchanged; the second file resumes in
+            a new tern --loadstate to the program's end.
 --variant picks the engine and scheduler: jit (threads), interp, deterministic (round-robin).
 """
 import argparse
@@ -18,6 +21,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 VARIANT_ARGS = {"jit": [], "interp": ["--accel", "interp"], "deterministic": ["--deterministic"]}
@@ -263,6 +267,36 @@ def session_smp(opts):
         raise SystemExit(f"FAIL: after detaching, the SMP program did not pass: {status}\n{stdout}\n{stderr}")
 
 
+def session_savestate(opts):
+    with tempfile.TemporaryDirectory() as tmp:
+        early, late = f"{tmp}/early.tstate", f"{tmp}/late.tstate"
+        tern = Tern(opts.tern, opts.variant, ["-bios", "none", "-kernel", opts.elf])
+        try:
+            out = run_gdb(opts.gdb, opts.elf, tern.port, [
+                "break square", "continue", f"monitor savestate {early}", "delete", "set var released = 1",
+                "break finish", "continue", f"monitor savestate {late}", f"monitor loadstate {early}",
+                "maintenance flush register-cache", "print $pc", "print $a0", "print released",
+                "monitor loadstate /nonexistent.tstate", "set var released = 1", "delete", "continue",
+            ])
+        finally:
+            status, stdout, stderr = tern.wait()
+        print(out)
+        expect_in_order(out, [
+            r"Breakpoint 1, square", f"saved {re.escape(early)}", r"Breakpoint 2, finish",
+            f"saved {re.escape(late)}", f"loaded {re.escape(early)}; the harts are stopped",
+            r"^\$1 = .* <square>$", r"^\$2 = 1$", r"^\$3 = 0$",  # back at the first call, released unset
+            r"loadstate: /nonexistent.tstate.*the machine is unchanged",
+            r"exited normally",
+        ], "savestate session")
+        if status != 0 or "PASS" not in stdout:
+            raise SystemExit(f"FAIL: the loaded machine did not run to its end: {status}\n{stdout}\n{stderr}")
+        # The file saved under GDB resumes without it: stopped at finish, released set.
+        resumed = subprocess.run([opts.tern, "--loadstate", late] + VARIANT_ARGS[opts.variant],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+        if resumed.returncode != 0 or "PASS" not in resumed.stdout:
+            raise SystemExit(f"FAIL: --loadstate of the file saved under GDB: {resumed.returncode}\n{resumed.stdout}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tern", required=True)
@@ -270,9 +304,10 @@ def main():
     ap.add_argument("--elf", required=True)
     ap.add_argument("--smp-elf", required=True)
     ap.add_argument("--variant", choices=VARIANT_ARGS, default="jit")
-    ap.add_argument("--only", choices=["gdb", "protocol", "smp"])
+    ap.add_argument("--only", choices=["gdb", "protocol", "smp", "savestate"])
     opts = ap.parse_args()
-    for name, session in [("gdb", session_gdb), ("protocol", session_protocol), ("smp", session_smp)]:
+    for name, session in [("gdb", session_gdb), ("protocol", session_protocol), ("smp", session_smp),
+                          ("savestate", session_savestate)]:
         if opts.only in (None, name):
             print(f"== {name} ({opts.variant})", flush=True)
             session(opts)
