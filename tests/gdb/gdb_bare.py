@@ -8,7 +8,8 @@ says which on stderr):
             register write that becomes the exit status (finish's a0 = 42), monitor commands.
   protocol  target.elf through the bare protocol: hostile packets (bad checksums, noise, a packet
             past PacketSize, malformed fields) get NAKs or error replies and the stub goes on; the
-            interrupt byte stops a running machine (T02); memory write, breakpoint, detach.
+            interrupt byte stops a running machine (T02); memory write, breakpoint, detach; then
+            GDB's kill ends another Tern with status 0.
   smp       a 4-hart SMP guest: info threads lists 4 threads, a breakpoint, thread 2, detach; the
             guest then runs to its own successful end.
   savestate monitor savestate at two points, monitor loadstate of the first (the machine is replaced,
@@ -232,6 +233,15 @@ def session_protocol(opts):
         status, stdout, stderr = tern.wait()
     if status != 0 or "PASS" not in stdout:
         raise SystemExit(f"FAIL: after detaching, the program did not pass: {status}\n{stdout}\n{stderr}")
+    # GDB's kill ends Tern with status 0, wherever the guest was.
+    tern = Tern(opts.tern, opts.variant, ["-bios", "none", "-kernel", opts.elf])
+    try:
+        out = run_gdb(opts.gdb, opts.elf, tern.port, ["break square", "continue", "kill"])
+    finally:
+        status, stdout, stderr = tern.wait()
+    expect_in_order(out, [r"Breakpoint 1, square", r"\(Remote target\) killed"], "kill")
+    if status != 0 or "PASS" in stdout:
+        raise SystemExit(f"FAIL: kill: status {status}\n{stdout}\n{stderr}")
     print("protocol session: ok")
 
 
