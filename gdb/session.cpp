@@ -269,7 +269,8 @@ std::string Session::change_point(std::string_view args, bool insert) {
     if (t < '2' || t > '4') return {}; // an unknown type: not supported
     const Watchpoint point{address, kind, t != '2', t != '3', physical_};
     if (insert) {
-        if (!machine_->add_watchpoint(point)) return std::string(kRefused); // an empty or too long range
+        if (watchpoints_.size() >= kMaxWatchpoints || !machine_->add_watchpoint(point))
+            return std::string(kRefused); // too many, or an empty or too long range
         watchpoints_.push_back({point, t});
         return "OK";
     }

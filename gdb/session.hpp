@@ -34,6 +34,8 @@ class Session {
   public:
     // Longest m/M/X data (bytes) and qXfer chunk: the replies fit PacketReader::kMaxPayload.
     static constexpr uint64_t kMaxTransfer = 0x1000;
+    // Watchpoints one session may set (each is checked on every access to its pages).
+    static constexpr size_t kMaxWatchpoints = 64;
 
     Session(Machine& machine, StateFiles files = {});
 
