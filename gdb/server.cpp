@@ -167,7 +167,9 @@ std::unique_ptr<Machine> Server::take_replacement() {
 }
 
 Machine* Server::wait_for_machine(std::unique_lock<std::mutex>& lock) {
-    changed_.wait(lock, [this] { return machine_ || exit_status_ || shutdown_; });
+    // After monitor loadstate the old machine is still attached until its run has ended: the client's
+    // next packets are for the replacement.
+    changed_.wait(lock, [this] { return (machine_ && !replacement_) || exit_status_ || shutdown_; });
     return exit_status_ || shutdown_ ? nullptr : machine_;
 }
 
@@ -312,7 +314,7 @@ bool Server::wait_for_stop(Connection& client, Session& session) {
             return false;
         }
         if (shutdown_ || client.closed()) return false;
-        if (!machine_) continue; // between two machines (a reset, monitor loadstate)
+        if (!machine_ || replacement_) continue; // between two machines (a reset, monitor loadstate)
         if (interrupt) machine_->debug_stop();
         std::optional<DebugStop> stop = machine_->debug_wait(0ms);
         if (!stop || stop->reason == DebugStop::Reason::Exited) continue; // main.cpp says what the exit means
