@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${TSAN_BUILD_DIR:-build-tsan}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_SANITIZE=thread >/dev/null
-ninja -C "$build" -j"${JOBS:-2}" tern unit_tests guest_smp_programs
+ninja -C "$build" -j"${JOBS:-2}" tern unit_tests guest_smp_programs gdb_target
 
 export TSAN_OPTIONS="exitcode=66 halt_on_error=0 ${TSAN_OPTIONS:-}"
 failures=0
@@ -33,6 +33,11 @@ for elf in "$build"/tests/guest/smp/*.elf; do
             run "$build/tern" --accel "$accel" -smp "$harts" -bios none -kernel "$elf" -nographic
         done
     done
+done
+# The GDB stub's thread against the harts' (tests/gdb): threads and round-robin; any report changes Tern's status.
+for variant in jit deterministic; do
+    run python3 tests/gdb/gdb_bare.py --tern "$build/tern" --gdb gdb-multiarch --elf "$build/tests/gdb/target.elf" \
+        --smp-elf "$build/tests/guest/smp/amo_counter.elf" --variant "$variant"
 done
 run "$build/tests/unit_tests" --test-case='*thread*,*concurren*,*reservation*,*LR/SC*,debug: stop*'
 
