@@ -258,6 +258,7 @@ class Machine {
     // Per hart: its next instruction runs even at a breakpoint. Bytes, not vector<bool>'s shared bits:
     // each hart thread clears its own while the others clear theirs.
     std::vector<uint8_t> skip_breakpoint_;
+    int resume_over_ = kNoHart; // the hart of the last reported breakpoint, watchpoint or step stop
 };
 
 } // namespace tern

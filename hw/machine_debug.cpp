@@ -44,7 +44,10 @@ uint64_t Machine::run_debug(Hart& hart, uint64_t budget) {
 void Machine::debug_report(const DebugStop& stop) {
     {
         std::lock_guard lock(pause_mutex_);
-        if (!debug_stop_) debug_stop_ = stop;
+        if (!debug_stop_) {
+            debug_stop_ = stop;
+            resume_over_ = static_cast<int>(stop.hart);
+        }
         step_hart_.store(kNoHart, std::memory_order_release);
         debug_stopped_.store(true, std::memory_order_release);
     }
@@ -62,15 +65,20 @@ void Machine::debug_stop() {
     kick_all();
     std::unique_lock lock(pause_mutex_);
     pause_changed_.wait(lock, [this] { return loops_parked_ == loops_running_ || exit_requested(); });
-    if (!debug_stop_) debug_stop_ = DebugStop{DebugStop::Reason::Interrupted};
+    if (!debug_stop_) {
+        debug_stop_ = DebugStop{DebugStop::Reason::Interrupted};
+        resume_over_ = kNoHart;
+    }
 }
 
 void Machine::debug_continue() {
     {
         std::lock_guard lock(pause_mutex_);
         debug_stop_.reset();
-        // A hart stopped at a breakpoint executes that instruction first, as GDB expects of continue.
-        std::fill(skip_breakpoint_.begin(), skip_breakpoint_.end(), uint8_t{1});
+        // The hart whose stop was reported executes its instruction first, even at a breakpoint, as
+        // GDB expects of continue. Any other hart at a breakpoint has not reported it: it stops there.
+        std::fill(skip_breakpoint_.begin(), skip_breakpoint_.end(), uint8_t{0});
+        if (resume_over_ != kNoHart) skip_breakpoint_[static_cast<size_t>(resume_over_)] = 1;
         step_hart_.store(kNoHart, std::memory_order_release);
         debug_stopped_.store(false, std::memory_order_release);
     }

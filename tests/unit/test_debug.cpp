@@ -185,3 +185,40 @@ TEST_CASE("debug: a step that waits in WFI is cancelled by debug_stop") {
         CHECK(status == 0);
     }
 }
+
+TEST_CASE("debug: continue skips only the reporting hart's breakpoint; another hart there reports it") {
+    for (bool deterministic : {false, true}) {
+        CAPTURE(deterministic);
+        MachineConfig config;
+        config.accel = Accel::Jit;
+        config.deterministic = deterministic;
+        config.harts = 2;
+        config.ram_size = 1 << 20;
+        Machine m(config);
+        load_program(m);
+        m.bus.write(kCode + 16, 4, encode(Op::wfi)); // a parking loop (mie = 0: no interrupt ends the wait)
+        m.bus.write(kCode + 20, 4, encode(Op::jal, 0, 0, 0, -4));
+        for (auto& hart : m.harts) hart->state.pc = kCode + 8; // both start on the breakpoint
+        m.add_breakpoint(kCode + 8);
+        m.debug_stop();
+        int status = -1;
+        std::thread runner([&] { status = m.run(); });
+        CHECK(wait_stop(m).reason == DebugStop::Reason::Interrupted);
+        m.debug_continue();
+        const DebugStop first = wait_stop(m);
+        REQUIRE(first.reason == DebugStop::Reason::Breakpoint);
+        CHECK(m.harts[first.hart]->state.x[7] == 0);
+        // The reporting hart goes to park; the other, still on the breakpoint it never reported, stops
+        // there at once instead of running past it.
+        m.harts[first.hart]->state.pc = kCode + 16;
+        m.debug_continue();
+        const DebugStop second = wait_stop(m);
+        REQUIRE(second.reason == DebugStop::Reason::Breakpoint);
+        CHECK(second.hart != first.hart);
+        CHECK(m.harts[second.hart]->state.x[7] == 0);
+        CHECK(m.harts[second.hart]->state.pc == kCode + 8);
+        m.request_exit(0);
+        runner.join();
+        CHECK(status == 0);
+    }
+}
