@@ -104,6 +104,10 @@ class Machine {
     void debug_continue();
     // Only `hart` runs: one instruction, or the trap it takes; the others stay stopped.
     void debug_step(unsigned hart);
+    // Only `hart` runs, until a breakpoint, a watchpoint or the guest's exit stops it; the others stay
+    // stopped (GDB's vCont;c:N, which its software single-step on RISC-V sends with a breakpoint on the
+    // next instruction).
+    void debug_continue_hart(unsigned hart);
     // Waits until the harts have stopped (every run loop parked) or `timeout` passes; returns the
     // stop once, or nullopt. An exit is a stop too (Reason::Exited).
     std::optional<DebugStop> debug_wait(std::chrono::milliseconds timeout);
@@ -259,6 +263,8 @@ class Machine {
     // each hart thread clears its own while the others clear theirs.
     std::vector<uint8_t> skip_breakpoint_;
     int resume_over_ = kNoHart; // the hart of the last reported breakpoint, watchpoint or step stop
+    std::atomic<bool> run_alone_{false}; // step_hart_ runs on until a point stops it (debug_continue_hart)
+    void skip_reported_breakpoint(); // under pause_mutex_: only resume_over_ runs past a breakpoint
 };
 
 } // namespace tern

@@ -32,7 +32,7 @@ uint64_t Machine::run_debug(Hart& hart, uint64_t budget) {
             debug_report({DebugStop::Reason::Watchpoint, static_cast<unsigned>(id), hit.address, hit.write});
             break;
         }
-        if (step_hart_.load(std::memory_order_acquire) == id) {
+        if (step_hart_.load(std::memory_order_acquire) == id && !run_alone_.load(std::memory_order_acquire)) {
             debug_report({DebugStop::Reason::Step, static_cast<unsigned>(id), hart.state.pc});
             break;
         }
@@ -75,13 +75,30 @@ void Machine::debug_continue() {
     {
         std::lock_guard lock(pause_mutex_);
         debug_stop_.reset();
-        // The hart whose stop was reported executes its instruction first, even at a breakpoint, as
-        // GDB expects of continue. Any other hart at a breakpoint has not reported it: it stops there.
-        std::fill(skip_breakpoint_.begin(), skip_breakpoint_.end(), uint8_t{0});
-        if (resume_over_ != kNoHart) skip_breakpoint_[static_cast<size_t>(resume_over_)] = 1;
+        skip_reported_breakpoint();
         step_hart_.store(kNoHart, std::memory_order_release);
         debug_stopped_.store(false, std::memory_order_release);
     }
+    pause_changed_.notify_all();
+}
+
+void Machine::skip_reported_breakpoint() {
+    // The hart whose stop was reported executes its instruction first, even at a breakpoint, as GDB
+    // expects of continue. Any other hart at a breakpoint has not reported it: it stops there.
+    std::fill(skip_breakpoint_.begin(), skip_breakpoint_.end(), uint8_t{0});
+    if (resume_over_ != kNoHart) skip_breakpoint_[static_cast<size_t>(resume_over_)] = 1;
+}
+
+void Machine::debug_continue_hart(unsigned hart) {
+    {
+        std::lock_guard lock(pause_mutex_);
+        debug_stop_.reset();
+        skip_reported_breakpoint();
+        run_alone_.store(true, std::memory_order_release);
+        debug_stopped_.store(true, std::memory_order_release);
+        step_hart_.store(static_cast<int>(hart), std::memory_order_release);
+    }
+    harts[hart]->control.kick(); // out of a WFI sleep, into the debug loop
     pause_changed_.notify_all();
 }
 
@@ -89,6 +106,7 @@ void Machine::debug_step(unsigned hart) {
     {
         std::lock_guard lock(pause_mutex_);
         debug_stop_.reset();
+        run_alone_.store(false, std::memory_order_release);
         skip_breakpoint_[hart] = 1;
         debug_stopped_.store(true, std::memory_order_release);
         step_hart_.store(static_cast<int>(hart), std::memory_order_release);

@@ -222,3 +222,40 @@ TEST_CASE("debug: continue skips only the reporting hart's breakpoint; another h
         CHECK(status == 0);
     }
 }
+
+TEST_CASE("debug: debug_continue_hart runs one hart to its next breakpoint while the others stay stopped") {
+    for (bool deterministic : {false, true}) {
+        CAPTURE(deterministic);
+        MachineConfig config;
+        config.accel = Accel::Interpreter;
+        config.deterministic = deterministic;
+        config.harts = 2;
+        config.ram_size = 1 << 20;
+        Machine m(config);
+        load_program(m);
+        m.add_breakpoint(kCode + 8);
+        m.debug_stop();
+        int status = -1;
+        std::thread runner([&] { status = m.run(); });
+        wait_stop(m);
+        for (uint64_t loop = 0; loop < 3; ++loop) {
+            m.debug_continue_hart(1);
+            const DebugStop stop = wait_stop(m);
+            CHECK(stop.reason == DebugStop::Reason::Breakpoint);
+            CHECK(stop.hart == 1);
+            CHECK(m.harts[1]->state.x[7] == 2 * loop); // from its own breakpoint round its loop once
+            CHECK(m.harts[0]->state.pc == kCode);       // hart 0 never ran
+            CHECK(m.harts[0]->state.x[6] == 0);
+        }
+        // An interrupt ends it like a continue.
+        CHECK(m.remove_breakpoint(kCode + 8));
+        m.debug_continue_hart(1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        m.debug_stop();
+        CHECK(wait_stop(m).reason == DebugStop::Reason::Interrupted);
+        CHECK(m.harts[0]->state.pc == kCode);
+        m.request_exit(0);
+        runner.join();
+        CHECK(status == 0);
+    }
+}
