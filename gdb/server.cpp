@@ -265,9 +265,12 @@ void Server::serve_client(Connection& client) {
             switch (out.resume.kind) {
             case Resume::Kind::None: break;
             case Resume::Kind::Continue:
+            case Resume::Kind::ContinueHart:
             case Resume::Kind::Step:
                 if (out.resume.kind == Resume::Kind::Continue)
                     machine->debug_continue();
+                else if (out.resume.kind == Resume::Kind::ContinueHart)
+                    machine->debug_continue_hart(out.resume.hart);
                 else
                     machine->debug_step(out.resume.hart);
                 stopped_ = false;

@@ -94,7 +94,8 @@ Outcome Session::handle(std::string_view payload) {
         }
     }
     // A resumed machine answers later, with its stop.
-    if (out.resume.kind != Resume::Kind::Continue && out.resume.kind != Resume::Kind::Step)
+    if (out.resume.kind != Resume::Kind::Continue && out.resume.kind != Resume::Kind::ContinueHart &&
+        out.resume.kind != Resume::Kind::Step)
         out.replies.push_back(std::move(reply));
     return out;
 }
@@ -318,10 +319,12 @@ std::string Session::resume(std::string_view args, bool step, Outcome& out) {
 }
 
 std::string Session::resume_vcont(std::string_view actions, Outcome& out) {
-    // "action[:thread]" separated by ';'. A step of one thread wins (the others stay stopped
-    // for that one instruction); otherwise any continue resumes every hart.
-    bool any = false;
+    // "action[:thread]" separated by ';'. A step of one thread wins (the others stay stopped for that
+    // one instruction); a continue of one thread alone runs only it (GDB's software single-step: a
+    // breakpoint on the next instruction, then vCont;c:N); any other continue resumes every hart.
+    bool any = false, all = false;
     std::optional<unsigned> step;
+    std::vector<unsigned> alone;
     while (!actions.empty()) {
         const size_t semicolon = std::min(actions.find(';'), actions.size());
         std::string_view action = actions.substr(0, semicolon);
@@ -340,9 +343,20 @@ std::string Session::resume_vcont(std::string_view actions, Outcome& out) {
         any = true;
         if ((a == 's' || a == 'S') && !step)
             step = *thread > 0 ? static_cast<unsigned>(*thread - 1) : step_hart();
+        if (a == 'c' || a == 'C') {
+            if (*thread > 0)
+                alone.push_back(static_cast<unsigned>(*thread - 1));
+            else
+                all = true;
+        }
     }
     if (!any) return std::string(kMalformed);
-    out.resume = step ? Resume{Resume::Kind::Step, *step} : Resume{Resume::Kind::Continue, 0};
+    if (step)
+        out.resume = {Resume::Kind::Step, *step};
+    else if (!all && alone.size() == 1)
+        out.resume = {Resume::Kind::ContinueHart, alone.front()};
+    else
+        out.resume = {Resume::Kind::Continue, 0};
     return {};
 }
 

@@ -20,9 +20,9 @@ namespace tern::gdb {
 
 // What the server does after a packet, besides sending the replies.
 struct Resume {
-    enum class Kind : uint8_t { None, Continue, Step, Detach, Kill };
+    enum class Kind : uint8_t { None, Continue, ContinueHart, Step, Detach, Kill };
     Kind kind = Kind::None;
-    unsigned hart = 0; // Step: the hart that steps (the others stay stopped)
+    unsigned hart = 0; // Step, ContinueHart: the hart that runs (the others stay stopped)
 };
 
 struct Outcome {

@@ -10,8 +10,8 @@ says which on stderr):
             past PacketSize, malformed fields) get NAKs or error replies and the stub goes on; the
             interrupt byte stops a running machine (T02); memory write, breakpoint, detach; then
             GDB's kill ends another Tern with status 0.
-  smp       a 4-hart SMP guest: info threads lists 4 threads, a breakpoint, thread 2, detach; the
-            guest then runs to its own successful end.
+  smp       a 4-hart SMP guest: info threads lists 4 threads, a breakpoint, thread 2, stepi there
+            moves only its pc, detach; the guest then runs to its own successful end.
   savestate monitor savestate at two points, monitor loadstate of the first (the machine is replaced,
             stopped there), a file that does not load leaves it unchanged; the second file resumes in
             a new tern --loadstate to the program's end.
@@ -257,6 +257,14 @@ def session_smp(opts):
             "thread 2",
             "print $mhartid",
             "print/x $pc",
+            "thread 3",
+            "print/x $pc",
+            "thread 2",
+            "set scheduler-locking step",  # else the other harts run while thread 2 steps
+            "stepi",  # GDB's software single-step: a breakpoint on the next instruction, vCont;c:2
+            "print/x $pc",
+            "thread 3",
+            "print/x $pc",
             "delete",
             "detach",
         ])
@@ -271,8 +279,15 @@ def session_smp(opts):
         r"Thread 4 \(hart 3",
         r"Switching to thread 2",
         r"^\$2 = 1$",
+        r"^\$3 = 0x[0-9a-f]+$",
+        r"^\$4 = 0x[0-9a-f]+$",
+        r"^\$5 = 0x[0-9a-f]+$",
+        r"^\$6 = 0x[0-9a-f]+$",
         r"\(Remote target\) detached",
     ], "smp session")
+    pcs = {n: int(v, 16) for n, v in re.findall(r"^\$([3-6]) = 0x([0-9a-f]+)$", out, re.M)}
+    if pcs["5"] - pcs["3"] not in (2, 4) or pcs["6"] != pcs["4"]:
+        raise SystemExit(f"FAIL: stepi on thread 2 should move its pc by one instruction and no other: {pcs}")
     if status != 0 or "PASS" not in stdout:
         raise SystemExit(f"FAIL: after detaching, the SMP program did not pass: {status}\n{stdout}\n{stderr}")
 

@@ -162,6 +162,12 @@ TEST_CASE("gdb: registers, memory and points of a stopped machine") {
     CHECK(out.resume.hart == 1);
     CHECK(out.replies.empty());
     CHECK(s.handle("vCont;c").resume.kind == Resume::Kind::Continue);
+    out = s.handle("vCont;c:2"); // GDB's software single-step: only that thread runs
+    CHECK(out.resume.kind == Resume::Kind::ContinueHart);
+    CHECK(out.resume.hart == 1);
+    CHECK(s.handle("vCont;c:2;c").resume.kind == Resume::Kind::Continue);
+    CHECK(s.handle("vCont;c:1;c:2").resume.kind == Resume::Kind::Continue);
+    CHECK(s.handle("vCont;c:-1").resume.kind == Resume::Kind::Continue);
     CHECK(s.handle("c").resume.kind == Resume::Kind::Continue);
     CHECK(s.handle("D").resume.kind == Resume::Kind::Detach);
     CHECK(s.handle("k").resume.kind == Resume::Kind::Kill);
