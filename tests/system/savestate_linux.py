@@ -12,6 +12,7 @@ usage: savestate_linux.py TERN SMP
    the shell answers, the token is read back after dropping the guest's caches, and poweroff
    ends Tern with status 0. --savestate-info describes the file.
 """
+import contextlib
 import os
 import re
 import shutil
@@ -27,6 +28,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def ctrl_a(con, key):
     con.proc.stdin.write(b"\x01" + key)
     con.proc.stdin.flush()
+
+
+@contextlib.contextmanager
+def running(argv, log):
+    """A Tern console session that is killed on every way out (a failed check, a timeout)."""
+    con = Console(argv, log)
+    try:
+        yield con
+    finally:
+        if con.proc.poll() is None:
+            con.proc.kill()
 
 
 def answers(con, expression, expected):
@@ -46,8 +58,7 @@ def main():
                        "-initrd", os.path.join(ROOT, "roms/linux/initramfs.cpio.zst"), "-append", "console=ttyS0",
                        "-drive", f"file={disk},format=raw,if=virtio"]
         token = f"token-{os.getpid()}-{smp}"
-        con = Console(argv, log)
-        try:
+        with running(argv, log) as con:
             con.expect(PROMPT, 300)
             con.run("", 30)
             con.run("mkdir -p /mnt && mount -t ext2 /dev/vda /mnt", 60)
@@ -94,12 +105,6 @@ def main():
             if con.wait(120) != 0:
                 print("\nFAIL: poweroff did not end Tern with status 0")
                 return 1
-        except TimeoutError as e:
-            print("\nFAIL:", e)
-            return 1
-        finally:
-            if con.proc.poll() is None:
-                con.proc.kill()
 
         # The host image no longer holds the token: only the embedded disk can.
         with open(disk, "r+b") as f:
@@ -110,8 +115,7 @@ def main():
             print("\nFAIL: --savestate-info does not describe the file")
             return 1
 
-        con = Console([tern, "-nographic", "--loadstate", path], log)
-        try:
+        with running([tern, "-nographic", "--loadstate", path], log) as con:
             con.send("")
             con.expect(PROMPT, 120)
             if not answers(con, "6*9", 54):
@@ -129,15 +133,13 @@ def main():
             print("exit status:", rc)
             if rc != 0:
                 return 1
-        except TimeoutError as e:
-            print("\nFAIL:", e)
-            return 1
-        finally:
-            if con.proc.poll() is None:
-                con.proc.kill()
     print("\nPASS: saved at the prompt, a bad load refused, loaded in a new process, disk embedded")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except TimeoutError as e:
+        print("\nFAIL:", e)
+        sys.exit(1)
